@@ -1,0 +1,42 @@
+# Two commands on a fresh clone: `make report` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= data/sales.duckdb
+export SALESANALYSIS_DB ?= $(DB)
+export MPLBACKEND := Agg
+
+.PHONY: install report test lab bench lint clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the sample store if absent, render the monthly review for the latest complete month.
+report: $(STAMP)
+	test -f $(DB) || $(BIN)/salesanalysis --db $(DB) init --sample
+	$(BIN)/salesanalysis --db $(DB) report monthly_review
+
+## Unit tests, then every notebook under nbval.
+test: $(STAMP)
+	$(BIN)/ruff check salesanalysis tests benchmarks
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q --nbval-lax notebooks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix salesanalysis tests benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info
