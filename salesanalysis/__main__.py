@@ -1,0 +1,5 @@
+"""``python -m salesanalysis`` runs the CLI."""
+
+from .cli import main
+
+main()

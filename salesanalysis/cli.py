@@ -1,0 +1,195 @@
+"""The ``salesanalysis`` command line: thin wrappers that call the package and print results.
+
+Every command prints what it did in a few lines and exits non-zero with a one-line reason on
+bad input (any :class:`~salesanalysis.exceptions.SalesAnalysisError`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .exceptions import SalesAnalysisError
+from .store import Store, default_db_path
+
+app = typer.Typer(
+    name="salesanalysis",
+    help="Customer profiles, A/B/C grades, personas, playbooks and review reports for B2B sales.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class _State:
+    db: Path = default_db_path()
+
+
+state = _State()
+
+
+@app.callback()
+def _global(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="SALESANALYSIS_DB",
+            help="DuckDB store (default data/sales.duckdb, or $SALESANALYSIS_DB).",
+        ),
+    ] = None,
+) -> None:
+    state.db = db or default_db_path()
+
+
+def _echo(line: str) -> None:
+    typer.echo(line)
+
+
+@app.command()
+def init(
+    sample: Annotated[bool, typer.Option("--sample", help="Fill the new store with sample data.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed of the sample data.")] = 42,
+    customers: Annotated[int, typer.Option(help="Number of sample customers.")] = 600,
+    locale: Annotated[str, typer.Option(help="Sample names and text: en or zh.")] = "en",
+) -> None:
+    """Create the store (schema and bookkeeping tables); optionally fill it with sample data."""
+    existed = state.db.exists()
+    with Store(state.db, create=True) as store:
+        _echo(f"{'opened' if existed else 'created'} store {store.path} (schema v{store.schema_version})")
+        if sample:
+            _load_sample(store, seed=seed, customers=customers, months=18, locale=locale)
+
+
+@app.command("sample")
+def sample_cmd(
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 42,
+    customers: Annotated[int, typer.Option(help="Number of customers.")] = 600,
+    months: Annotated[int, typer.Option(help="Months of history.")] = 18,
+    locale: Annotated[str, typer.Option(help="Names and free text: en or zh.")] = "en",
+    out: Annotated[
+        Path | None, typer.Option(help="Write CSV files to this folder instead of the store.")
+    ] = None,
+) -> None:
+    """Generate realistic, seeded sample data (replaces the store's canonical tables)."""
+    if out is not None:
+        from .sample import generate_sample, write_sample_csv
+
+        tables = generate_sample(n_customers=customers, months=months, seed=seed, locale=locale)
+        for path in write_sample_csv(tables, out):
+            _echo(f"wrote {path}")
+        return
+    with Store(state.db, create=True) as store:
+        _load_sample(store, seed=seed, customers=customers, months=months, locale=locale)
+
+
+def _load_sample(store: Store, *, seed: int, customers: int, months: int, locale: str) -> None:
+    from .sample import load_sample
+
+    counts = load_sample(store, n_customers=customers, months=months, seed=seed, locale=locale)
+    _echo(f"sample data (seed {seed}, locale {locale}) written to {store.path}:")
+    _echo("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files to import.")],
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping YAML (default: built-in template aliases).")
+    ] = None,
+    rejected_dir: Annotated[
+        Path, typer.Option(help="Folder for CSVs of rejected rows to fix and re-import.")
+    ] = Path("data/rejected"),
+) -> None:
+    """Import CRM/Excel exports through a mapping; bad rows are quarantined with reasons."""
+    from .intake import import_files
+
+    with Store(state.db, create=True) as store:
+        summary = import_files(store, files, mapping=mapping, rejected_dir=rejected_dir)
+    _echo(str(summary))
+
+
+@app.command()
+def template(
+    lang: Annotated[str, typer.Option(help="Header language: zh or en (both are shown).")] = "zh",
+    out: Annotated[Path, typer.Option(help="Workbook to write.")] = Path("customer_intake_template.xlsx"),
+) -> None:
+    """Write the customer intake workbook (bilingual headers, drop-downs, instructions)."""
+    from .template import write_template
+
+    path = write_template(out, lang=lang)
+    _echo(f"wrote intake template {path}")
+
+
+@app.command()
+def score(
+    config: Annotated[Path | None, typer.Option(help="Scoring YAML (default: shipped weights).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default latest date in data.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write grades to .xlsx or .csv.")] = None,
+) -> None:
+    """Grade customers A/B/C and store the grades with as_of and the config hash."""
+    from .scoring import export_grades, score_store
+
+    with Store(state.db) as store:
+        grades = score_store(store, config=config, as_of=as_of)
+    counts = grades["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)
+    _echo(
+        f"graded {len(grades):,} customers as of {grades['as_of'].iloc[0]} "
+        f"(config {grades['config_hash'].iloc[0]}): "
+        + ", ".join(f"{g} {n:,}" for g, n in counts.items())
+    )
+    if out is not None:
+        _echo(f"wrote {export_grades(grades, out)}")
+
+
+@app.command()
+def report(
+    name: Annotated[str, typer.Argument(help="Report (notebook) name, e.g. monthly_review.")],
+    month: Annotated[
+        str | None, typer.Option(help="YYYY-MM; default the latest complete month in the data.")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("-p", "--param", help="Notebook parameter as NAME=VALUE (repeatable)."),
+    ] = None,
+    reports_dir: Annotated[Path, typer.Option(help="Where report folders are written.")] = Path("reports"),
+    notebooks_dir: Annotated[Path | None, typer.Option(help="Folder of report notebooks.")] = None,
+) -> None:
+    """Render a report notebook with Papermill into reports/<month>/<name>.html."""
+    from .report import parse_cli_parameters, run_report
+
+    result = run_report(
+        name,
+        month=month,
+        parameters=parse_cli_parameters(param or []),
+        db=state.db,
+        reports_dir=reports_dir,
+        notebooks_dir=notebooks_dir,
+        progress=True,
+    )
+    _echo(f"rendered {name} for {result.period} in {result.seconds:.1f}s")
+    _echo(str(result.html_path))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; turns package errors into one-line messages."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except SalesAnalysisError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,132 @@
+"""Configuration as data: load YAML files into validated pydantic models.
+
+Every configuration (scoring weights, tag rules, persona settings, playbook, source mappings)
+is a YAML file validated against a pydantic model whose fields forbid unknown keys. Errors
+name the file, the dotted key and the allowed values, on one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .exceptions import ConfigError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """Base for config models: unknown keys are errors, values are validated on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def default_config_path(name: str) -> Path:
+    """Path of a shipped default config, e.g. ``default_config_path("scoring.yaml")``."""
+    return Path(str(resources.files("salesanalysis").joinpath("defaults", name)))
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file; a syntax error becomes a :class:`ConfigError` naming file and line."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(str(path), "", "file not found; check the path") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), "", "not UTF-8 text; save the file as UTF-8") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(str(path), "", f"{where}invalid YAML ({problem})") from exc
+
+
+def format_validation_error(file: str, exc: ValidationError) -> ConfigError:
+    """Turn the first pydantic error into a one-line :class:`ConfigError`."""
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        parent_loc = err["loc"][:-1]
+        allowed = _allowed_keys(exc, parent_loc)
+        msg = f"unknown key; allowed keys here: {', '.join(allowed)}" if allowed else "unknown key"
+    elif kind == "literal_error":
+        msg = f"bad value {err.get('input')!r}; {err['msg'].lower()}"
+    else:
+        msg = f"{err['msg']} (got {err.get('input')!r})"
+    extra = len(exc.errors()) - 1
+    if extra:
+        msg += f" (+{extra} more problem{'s' if extra > 1 else ''})"
+    return ConfigError(file, key, msg)
+
+
+def _allowed_keys(exc: ValidationError, loc: tuple) -> list[str]:
+    model = getattr(exc, "_model", None)
+    if model is None:
+        return []
+    fields: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        annotation = getattr(fields, "model_fields", {}).get(part)
+        if annotation is None:
+            return []
+        fields = _model_of(annotation.annotation)
+        if fields is None:
+            return []
+    return sorted(getattr(fields, "model_fields", {}))
+
+
+def _model_of(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_config(data: Any, model: type[ModelT], file: str | Path) -> ModelT:
+    """Validate parsed YAML ``data`` against ``model``; errors name ``file`` and the key."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(str(file), "", f"expected a mapping of keys, got {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        exc._model = model  # type: ignore[attr-defined]  # for the allowed-keys hint
+        raise format_validation_error(str(file), exc) from None
+
+
+def load_config(path: str | Path | None, model: type[ModelT], default: str) -> ModelT:
+    """Load and validate a YAML config, falling back to the shipped default file.
+
+    Parameters
+    ----------
+    path : str or Path or None
+        The team's config file; None loads ``salesanalysis/defaults/<default>``.
+    model : type of pydantic model
+        The schema to validate against.
+    default : str
+        File name of the shipped default.
+    """
+    file = Path(path) if path is not None else default_config_path(default)
+    return validate_config(read_yaml(file), model, file)
+
+
+def config_hash(config: BaseModel | dict) -> str:
+    """A short stable hash of a configuration (12 hex digits), stored beside derived tables."""
+    data = config.model_dump(mode="json") if isinstance(config, BaseModel) else config
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:12]
