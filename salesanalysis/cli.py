@@ -174,10 +174,26 @@ def report(
     _echo(str(result.html_path))
 
 
+def _join_param_pairs(argv: list[str]) -> list[str]:
+    """Accept Papermill's ``-p NAME VALUE`` as well as ``-p NAME=VALUE``."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("-p", "--param") and i + 2 < len(argv) and "=" not in argv[i + 1]:
+            out += [token, f"{argv[i + 1]}={argv[i + 2]}"]
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script; turns package errors into one-line messages."""
+    args = _join_param_pairs(list(sys.argv[1:] if argv is None else argv))
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=args, standalone_mode=False)
     except SalesAnalysisError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(1)
