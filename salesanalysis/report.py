@@ -65,14 +65,43 @@ def available_reports(notebooks_dir: str | Path | None = None) -> dict[str, Path
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
-    """The parameters a notebook declares in its ``parameters`` cell (Papermill's inspection):
-    name -> {"inferred_type_name", "default", "help"}."""
-    import papermill
+    """The parameters a notebook declares in its ``parameters`` cell.
 
-    return {
-        name: dict(info)
-        for name, info in papermill.inspect_notebook(str(notebook)).items()
-    }
+    Returns name -> {"inferred_type_name", "default", "help"}. Parsed with :mod:`ast`, so
+    modern annotations (``str | None``) are understood, unlike Papermill's regex inspection.
+
+    Raises
+    ------
+    ReportError
+        When the notebook has no cell tagged ``parameters``.
+    """
+    import ast
+
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        raise ReportError(f"{notebook}: no cell tagged 'parameters'; tag the first code cell")
+    source = cells[0].source
+    lines = source.splitlines()
+    params: dict[str, dict[str, Any]] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            name, annotation = node.target.id, ast.unparse(node.annotation)
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name)):
+            name, annotation = node.targets[0].id, "None"
+        else:
+            continue
+        try:
+            default = ast.literal_eval(node.value) if node.value is not None else None
+        except ValueError:
+            default = ast.unparse(node.value)
+        line = lines[node.lineno - 1]
+        help_text = line.split("#", 1)[1].strip() if "#" in line else ""
+        params[name] = {"inferred_type_name": annotation, "default": default, "help": help_text}
+    return params
 
 
 def parse_cli_parameters(items: list[str]) -> dict[str, Any]:
@@ -191,6 +220,8 @@ def run_report(
     notebook = reports[name]
     declared = notebook_parameters(notebook)
     params = check_parameters(name, declared, dict(parameters or {}))
+    if month is None and params.get("month"):
+        month = str(params.pop("month"))
 
     with Store(db, read_only=False) as store:
         db_path = store.path.resolve()
