@@ -27,6 +27,7 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check salesanalysis tests benchmarks
 	$(BIN)/python -m pytest -q tests
+	test -f $(DB) || $(BIN)/salesanalysis --db $(DB) init --sample
 	$(BIN)/python -m pytest -q --nbval-lax notebooks
 
 lab: $(STAMP)
