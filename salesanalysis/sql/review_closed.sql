@@ -1,0 +1,23 @@
+-- Opportunities closed (won or lost) in [$first, $last], one row each, with the dimensions
+-- performance is broken down by: the rep who owns the deal (the opportunity's rep, else the
+-- customer's owner), that rep's name and team, and the customer's industry.
+WITH scope AS (
+    SELECT c.customer_id
+    FROM customers AS c
+    LEFT JOIN reps AS r ON c.owner_rep_id = r.rep_id
+    WHERE CAST($team AS VARCHAR) IS NULL OR r.team = CAST($team AS VARCHAR)
+),
+deals AS (
+    SELECT o.opportunity_id, o.closed_date, o.outcome, coalesce(o.amount, 0.0) AS amount,
+           coalesce(o.rep_id, c.owner_rep_id) AS rep_id, c.industry
+    FROM opportunities AS o
+    LEFT JOIN customers AS c ON c.customer_id = o.customer_id
+    WHERE o.outcome IN ('won', 'lost')
+      AND o.closed_date BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+      AND (CAST($team AS VARCHAR) IS NULL OR o.customer_id IN (SELECT customer_id FROM scope))
+)
+SELECT d.opportunity_id, d.closed_date, d.outcome, d.amount, d.rep_id,
+       r.name AS rep_name, r.team, d.industry
+FROM deals AS d
+LEFT JOIN reps AS r ON r.rep_id = d.rep_id
+ORDER BY d.opportunity_id
