@@ -48,7 +48,11 @@ FEATURE_LABELS: dict[str, str] = {
     "n_demos": "demos",
     "n_exec_visits": "executive visits",
     "n_price_objections": "price objections",
-    "stage_rank": "stage reached",
+    "stage_rank": "current stage",
+    "max_stage_rank": "furthest stage reached",
+    "proposal_submitted": "proposal submitted",
+    "urgency_stated": "urgency stated",
+    "tenure_days": "days since first contact",
     "n_contacts": "contacts",
     "n_roles_reached": "decision roles reached",
     "decision_maker_reached": "decision maker reached",
@@ -60,6 +64,7 @@ FEATURE_LABELS: dict[str, str] = {
     "won_amount": "revenue won before",
     "n_orders": "past orders",
     "order_amount": "past order value",
+    "order_amount_365d": "order value last 365 days",
     "days_since_last_order": "days since last order",
     "latest_satisfaction": "latest satisfaction",
     "mean_satisfaction": "mean satisfaction",
@@ -67,11 +72,15 @@ FEATURE_LABELS: dict[str, str] = {
 }
 
 #: Inputs modelled on a log scale (money and head counts are heavily skewed).
-LOG_FEATURES = ("amount", "employees", "budget", "won_amount", "order_amount")
+LOG_FEATURES = (
+    "amount", "employees", "budget", "won_amount", "order_amount", "order_amount_365d",
+)
 #: Inputs shown as yes/no in factors.
-BOOL_FEATURES = ("decision_maker_reached", "decision_maker_supportive")
+BOOL_FEATURES = (
+    "decision_maker_reached", "decision_maker_supportive", "proposal_submitted", "urgency_stated",
+)
 #: Inputs shown as money in factors.
-MONEY_FEATURES = ("amount", "budget", "won_amount", "order_amount")
+MONEY_FEATURES = ("amount", "budget", "won_amount", "order_amount", "order_amount_365d")
 BRAND_RANK = {"none": 0.0, "regional": 1.0, "industry_leader": 2.0}
 BRAND_NAMES = {0.0: "none", 1.0: "regional", 2.0: "industry leader"}
 
@@ -115,8 +124,8 @@ def _attach_features(store: Store, opps: pd.DataFrame, when: pd.Series) -> pd.Da
         feats = pd.DataFrame(columns=["customer_id", "as_of"])
     else:
         feats = _features_at(store, keys)
-    feats = feats.assign(as_of=pd.to_datetime(feats["as_of"]))
-    left = opps.assign(as_of=pd.to_datetime(when).to_numpy())
+    feats = feats.assign(as_of=pd.to_datetime(feats["as_of"]).astype("datetime64[us]"))
+    left = opps.assign(as_of=pd.to_datetime(when).astype("datetime64[us]").to_numpy())
     dup = [c for c in feats.columns if c in left.columns and c not in ("customer_id", "as_of")]
     merged = left.merge(
         feats.drop(columns=dup), on=["customer_id", "as_of"], how="left", validate="many_to_one"
