@@ -95,6 +95,35 @@ def check_team(store: Store, team: str | None) -> str | None:
     return team
 
 
+def resolve_month(store: Store | str, month: str | None) -> str:
+    """``month`` as ``YYYY-MM``, defaulting to the latest complete month in the data.
+
+    Raises
+    ------
+    ParameterError
+        Bad month, or no dated data to default from.
+    """
+    from .periods import latest_complete_month
+
+    if month is None or not str(month).strip():
+        return latest_complete_month(open_store(store, read_only=True))
+    return str(parse_month(month))
+
+
+def scope_text(store: Store | str, month: str, team: str | None = None) -> str:
+    """One markdown line saying what a review covers: month, comparison month, team, data end."""
+    store = open_store(store, read_only=True)
+    month = str(parse_month(month))
+    team = check_team(store, team)
+    latest = store.latest_date()
+    who = f"team **{team}** (customers owned by its reps)" if team else "**all teams**"
+    data_end = f"; data up to {latest:%Y-%m-%d}" if latest is not None else "; no dated data"
+    return (
+        f"**Month:** {month} (compared with {previous_month(month)}) · **Scope:** {who}"
+        f"{data_end}."
+    )
+
+
 def _params(team: str | None, first: date, last: date) -> dict[str, object]:
     return {"team": team, "first": first, "last": last}
 
@@ -199,6 +228,37 @@ def format_kpis(frame: pd.DataFrame) -> pd.DataFrame:
         for v, u in zip(frame["change_pct"], units, strict=True)
     ]
     return out
+
+
+def kpi_summary(frame: pd.DataFrame) -> str:
+    """Two plain-words sentences on the month's KPIs (markdown), for readers of the report."""
+    kpis = frame.set_index("kpi")
+    shown = format_kpis(frame).set_index(frame["kpi"])
+
+    def _value(kpi: str) -> str:
+        return shown.loc[kpi, "This month"] if kpi in shown.index else "-"
+
+    def _vs(kpi: str) -> str:
+        if kpi not in kpis.index or pd.isna(kpis.loc[kpi, "change"]):
+            return ""
+        change = shown.loc[kpi, "Change"]
+        return f" ({change} on the previous month)" if change not in ("0", "+0.0 pts") else (
+            " (unchanged)"
+        )
+
+    month = frame.attrs.get("month", "this month")
+    closed = kpis["this_month"].get("won", 0) + kpis["this_month"].get("lost", 0)
+    rate = (
+        f"a win rate of {_value('win_rate')}{_vs('win_rate')}"
+        if closed else "no deals closed, so no win rate"
+    )
+    return (
+        f"In {month}: deals won {_value('won')}, worth {_value('revenue_won')}"
+        f"{_vs('revenue_won')}; deals lost {_value('lost')}; {rate}. "
+        f"Opportunities created: {_value('opportunities_created')}; new customers contacted: "
+        f"{_value('new_customers')}. Open pipeline at month end: "
+        f"{_value('open_pipeline')}{_vs('open_pipeline')}."
+    )
 
 
 def style_kpis(frame: pd.DataFrame):  # -> pandas.io.formats.style.Styler
@@ -315,6 +375,29 @@ def pipeline_funnel(
         month=month, team=team, window_start=str(first), window_end=str(last), created=created
     )
     return frame
+
+
+def format_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table of :func:`open_pipeline_by_stage` as display strings with plain-word headers."""
+    from .charts import format_money
+
+    return pd.DataFrame({
+        "Stage": frame["label"].to_numpy(),
+        "Open deals": frame["n"].map("{:,}".format).to_numpy(),
+        "Amount": frame["amount"].map(format_money).to_numpy(),
+        "Share of amount": frame["share_amount"].map("{:.0%}".format).to_numpy(),
+    })
+
+
+def format_funnel(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table of :func:`pipeline_funnel` as display strings with plain-word headers."""
+    return pd.DataFrame({
+        "Stage": frame["label"].to_numpy(),
+        "Reached": frame["reached"].map("{:,}".format).to_numpy(),
+        "Share of created": frame["share_of_created"].map("{:.0%}".format).to_numpy(),
+        "Go on to next stage": frame["conversion_to_next"]
+        .map(lambda v: "-" if pd.isna(v) else f"{v:.0%}").to_numpy(),
+    })
 
 
 # -- performance -------------------------------------------------------------------------------

@@ -197,3 +197,24 @@ def test_format_and_style_kpis(store):
     assert "Open pipeline at month end" in html and "#b42318" in html
     perf = review.format_performance(review.performance_by(store, "2026-10"))
     assert perf.loc[0, "Revenue won"] == "200k" and perf.loc[2, "Win rate"] == "-"
+
+
+def test_resolve_month_scope_and_summary(store):
+    assert review.resolve_month(store, None) == "2026-10"  # data ends 2026-11-05
+    assert review.resolve_month(store, " 2026-09 ") == "2026-09"
+    text = review.scope_text(store, "2026-10", "East")
+    assert "2026-10" in text and "2026-09" in text and "East" in text and "2026-11-05" in text
+    summary = review.kpi_summary(review.monthly_kpis(store, "2026-10"))
+    assert "deals won 1, worth 200k (-100k on the previous month)" in summary
+    assert "win rate of 50.0% (-50.0 pts" in summary
+    assert "Open pipeline at month end: 200k (-120k" in summary
+    empty = review.kpi_summary(review.monthly_kpis(store, "2025-01"))
+    assert "no deals closed, so no win rate" in empty
+
+
+def test_format_pipeline_and_funnel(store):
+    stage = review.format_pipeline(review.open_pipeline_by_stage(store, "2026-10"))
+    assert stage.loc[1].tolist() == ["Need confirmed", "1", "100k", "50%"]
+    funnel = review.format_funnel(review.pipeline_funnel(store, "2026-10", lookback_months=2))
+    assert funnel.loc[0].tolist() == ["Lead", "4", "100%", "75%"]
+    assert funnel.loc[4, "Go on to next stage"] == "-"
