@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .backtest import _attach_features, closed_opportunities
 from .exceptions import InsufficientHistoryError, ParameterError
 from .queries import load_sql
 from .store import Store, open_store, resolve_as_of
@@ -85,52 +86,12 @@ BRAND_RANK = {"none": 0.0, "regional": 1.0, "industry_leader": 2.0}
 BRAND_NAMES = {0.0: "none", 1.0: "regional", 2.0: "industry leader"}
 
 
-def _features_at(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
-    from .features import customer_features_at
-
-    return customer_features_at(store, keys[["customer_id", "as_of"]])
-
-
-def closed_opportunities(store: Store, as_of: date | str | None = None) -> pd.DataFrame:
-    """Closed deals (closed on or before ``as_of``) with the customer's features at creation.
-
-    Returns
-    -------
-    DataFrame
-        One row per closed opportunity, sorted by opportunity_id: the opportunity columns
-        (``opportunity_id``, ``customer_id``, ``created_date``, ``closed_date``, ``amount``,
-        ``outcome``, ``won``, ``cycle_days``, ...) followed by the customer features as known
-        on ``created_date`` (``as_of`` = created_date).
-    """
-    store = open_store(store)
-    cutoff = resolve_as_of(store, as_of)
-    opps = store.query(load_sql("closed_opportunities"), [cutoff])
-    return _attach_features(store, opps, opps["created_date"])
-
-
 def open_opportunities(store: Store, as_of: date | str | None = None) -> pd.DataFrame:
     """Deals open on ``as_of`` with the customer's features as known on ``as_of``."""
     store = open_store(store)
     day = resolve_as_of(store, as_of)
     opps = store.query(load_sql("open_opportunities"), [day, day])
     return _attach_features(store, opps, pd.Series(pd.Timestamp(day), index=opps.index))
-
-
-def _attach_features(store: Store, opps: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
-    keys = pd.DataFrame(
-        {"customer_id": opps["customer_id"].to_numpy(), "as_of": pd.to_datetime(when).to_numpy()}
-    ).drop_duplicates()
-    if keys.empty:
-        feats = pd.DataFrame(columns=["customer_id", "as_of"])
-    else:
-        feats = _features_at(store, keys)
-    feats = feats.assign(as_of=pd.to_datetime(feats["as_of"]).astype("datetime64[us]"))
-    left = opps.assign(as_of=pd.to_datetime(when).astype("datetime64[us]").to_numpy())
-    dup = [c for c in feats.columns if c in left.columns and c not in ("customer_id", "as_of")]
-    merged = left.merge(
-        feats.drop(columns=dup), on=["customer_id", "as_of"], how="left", validate="many_to_one"
-    )
-    return merged.sort_values("opportunity_id", kind="stable").reset_index(drop=True)
 
 
 def _num(values: pd.Series) -> np.ndarray:
