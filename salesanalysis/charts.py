@@ -287,6 +287,42 @@ def plot_counts(frame: pd.DataFrame, label: str, count: str, title: str, xlabel:
     return fig
 
 
+# -- tables -------------------------------------------------------------------------------------
+#: Columns shown as percentages by :func:`style_table` (by name prefix).
+PERCENT_PREFIXES = ("share", "win_rate", "conversion")
+
+
+def style_table(frame: pd.DataFrame, money: tuple[str, ...] = ("amount", "revenue_won")):
+    """A report table: no index, shares as ``45%``, money as ``1.2M``, dates as ``YYYY-MM-DD``,
+    other numbers with thousands separators, missing values as ``-``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any report frame.
+    money : tuple of str
+        Columns holding money.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    formats: dict[str, object] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if column in money:
+            formats[column] = format_money
+        elif str(column).startswith(PERCENT_PREFIXES):
+            formats[column] = "{:.0%}"
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            formats[column] = "{:%Y-%m-%d}"
+        elif pd.api.types.is_float_dtype(series):
+            formats[column] = "{:,.0f}"
+        elif pd.api.types.is_integer_dtype(series):
+            formats[column] = "{:,}"
+    return frame.style.hide(axis="index").format(formats, na_rep="-")
+
+
 # -- notebook display -------------------------------------------------------------------------------
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (deterministic: no timestamp metadata)."""

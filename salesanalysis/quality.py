@@ -416,6 +416,16 @@ def stale_customers(
     return frame
 
 
+def stale_text(stale: pd.DataFrame) -> str:
+    """One markdown sentence on the result of :func:`stale_customers`."""
+    days = stale.attrs.get("stale_days", "?")
+    return (
+        f"As of **{stale.attrs.get('as_of', '?')}**, {len(stale):,} customers (not churned) have "
+        f"had no interaction for {days} days or more"
+        + (f", {int(stale['last_touch'].isna().sum()):,} of them never." if len(stale) else ".")
+    )
+
+
 def stale_by_rep(stale: pd.DataFrame) -> pd.DataFrame:
     """Count the stale customers of :func:`stale_customers` per owner rep (most first).
 

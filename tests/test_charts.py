@@ -118,3 +118,16 @@ def test_figures_are_deterministic():
     second = charts.figure_png(charts.plot_kpis(_kpis()))
     assert first[:8] == b"\x89PNG\r\n\x1a\n"
     assert first == second
+
+
+def test_style_table_formats_shares_money_dates_and_missing():
+    frame = pd.DataFrame({
+        "rep": ["A", "B"], "share_filled": [0.456, np.nan], "revenue_won": [1_250_000.0, 0.0],
+        "last_touch": pd.to_datetime(["2026-06-01", None]), "days_since_touch": [152.0, 3.0],
+        "customers": [1200, 3],
+    })
+    html = charts.style_table(frame).to_html()
+    for text in ("46%", "1.2M", "2026-06-01", "152", "1,200"):
+        assert text in html
+    assert "00:00:00" not in html and "nan" not in html
+    assert ">-<" in html  # missing share / date

@@ -186,6 +186,14 @@ def test_stale_customers(store):
         quality.stale_customers(store, stale_days=0)
 
 
+def test_stale_text(store):
+    stale = quality.stale_customers(store, as_of="2026-10-31")
+    assert quality.stale_text(stale) == (
+        "As of **2026-10-31**, 4 customers (not churned) have had no interaction for 90 days "
+        "or more, 3 of them never."
+    )
+
+
 def test_stale_by_rep(store):
     stale = quality.stale_customers(store, as_of="2026-10-31")
     frame = quality.stale_by_rep(stale)
