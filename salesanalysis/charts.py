@@ -111,6 +111,7 @@ def plot_kpis(frame: pd.DataFrame) -> Figure:
                         ha="center", va="bottom", fontsize=10)
             ax.set_title(row.label, fontsize=10)
             ax.set_yticks([])
+            ax.grid(False)
             ax.tick_params(axis="x", labelsize=9)
         for ax in axes[n:]:
             ax.set_visible(False)

@@ -155,7 +155,7 @@ def completeness_by_rep(
             f"completeness_by_rep: {unknown} are not customers columns; use columns of "
             f"{', '.join(store.columns('customers'))}"
         )
-    flags = ", ".join(f"{_filled('c.' + f)} AS {f}" for f in fields)
+    flags = ", ".join(f"{_filled('c.' + f)} AS filled_{f}" for f in fields)
     where = f" WHERE c.customer_id IN ({_SCOPE})" if team else ""
     sql = (
         f"SELECT c.owner_rep_id, r.name AS rep_name, r.team, {flags} FROM customers AS c "
@@ -166,7 +166,8 @@ def completeness_by_rep(
                "complete_customers", "share_complete", "most_missing"]
     if data.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    flag_values = data[fields].to_numpy(dtype="int64")
+    flag_columns = [f"filled_{f}" for f in fields]
+    flag_values = data[flag_columns].to_numpy(dtype="int64")
     data["n_filled_"] = flag_values.sum(axis=1)
     data["complete_"] = (flag_values.min(axis=1) == 1).astype("int64")
     keys = ["owner_rep_id", "rep_name", "team"]
@@ -178,7 +179,7 @@ def completeness_by_rep(
     ).reset_index()
     out["share_filled"] = out["n_filled"] / (out["customers"] * len(fields))
     out["share_complete"] = out["complete_customers"] / out["customers"]
-    missing = (1 - grouped[fields].mean()).reset_index(drop=True)
+    missing = (1 - grouped[flag_columns].mean()).reset_index(drop=True)
     worst = missing.to_numpy().argmax(axis=1)
     out["most_missing"] = np.where(
         missing.to_numpy().max(axis=1) > 0, np.asarray(fields, dtype=object)[worst], ""

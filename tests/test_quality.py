@@ -92,6 +92,12 @@ def test_completeness_by_rep(store):
     assert frame.loc[UNKNOWN, "customers"] == 1  # C4 has no owner
     ordered = quality.completeness_by_rep(store, fields=fields)
     assert ordered["owner_rep_id"].tolist() == [UNKNOWN, "R2", "R1"]  # least complete first
+    default = quality.completeness_by_rep(store).set_index("owner_rep_id")  # owner is a field
+    n_fields = len(quality.REQUIRED_PROFILE_FIELDS)
+    # R1's customers fill: C1 industry, region, owner, first contact, need, pain = 6; C3: 5
+    # (blank industry); C7: 6.
+    assert default.loc["R1", "share_filled"] == pytest.approx(17 / (3 * n_fields))
+    assert default.loc[UNKNOWN, "complete_customers"] == 0
     with pytest.raises(ParameterError, match="not customers columns"):
         quality.completeness_by_rep(store, fields=["shoe_size"])
 
