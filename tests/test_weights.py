@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from salesanalysis.config import default_config_path
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
 from salesanalysis.weights import DIMENSIONS, DimensionWeightFitter
 
@@ -92,3 +95,96 @@ def test_thin_history_and_bad_input_are_refused():
         DimensionWeightFitter().fit(X.drop(columns="customer_value"), y)
     with pytest.raises(ParameterError, match="default_weights"):
         DimensionWeightFitter(default_weights=[-1, 1, 1, 1]).fit(*_history()[:2])
+
+
+# -- configs from parameters -------------------------------------------------------------------
+
+
+def test_scoring_config_with_replaces_only_what_is_given():
+    from salesanalysis.config import config_hash
+    from salesanalysis.exceptions import ConfigError
+    from salesanalysis.scoring import load_scoring_config
+    from salesanalysis.weights import scoring_config_with
+
+    base = load_scoring_config()
+    cfg = scoring_config_with(base, weights={"deal_probability": 0.7},
+                              thresholds={"A": 70, "B": 40}, method="thresholds")
+    assert cfg.weights.deal_probability == 0.7
+    assert cfg.weights.need_urgency == base.weights.need_urgency
+    assert (cfg.grading.method, cfg.grading.thresholds.A, cfg.grading.thresholds.B) == (
+        "thresholds", 70, 40)
+    assert base.weights.deal_probability != 0.7  # the base is untouched
+    assert config_hash(scoring_config_with(base)) == config_hash(base)
+    with pytest.raises(ConfigError, match=r"<notebook parameters>: weights.need_urgency"):
+        scoring_config_with(base, weights={"need_urgency": -1})
+    with pytest.raises(ConfigError, match="grading.thresholds"):
+        scoring_config_with(base, thresholds={"A": 30, "B": 60})
+    with pytest.raises(ConfigError, match="weights.speed"):
+        scoring_config_with(base, weights={"speed": 0.3})
+
+
+# -- suggestions from the store ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_store():
+    from salesanalysis.sample import load_sample
+    from salesanalysis.store import Store
+
+    st = Store(":memory:", create=True)
+    load_sample(st, n_customers=600, months=18, seed=42)
+    return st
+
+
+def test_suggested_weights_beat_the_defaults_on_the_sample(sample_store, tmp_path):
+    import yaml
+
+    from salesanalysis.scoring import load_scoring_config
+    from salesanalysis.weights import suggest_weights
+
+    team = tmp_path / "scoring.yaml"
+    team.write_text(Path(default_config_path("scoring.yaml")).read_text("utf-8"), "utf-8")
+    before = team.read_bytes()
+    out = tmp_path / "scoring.suggested.yaml"
+    s = suggest_weights(sample_store, team, out, random_state=0)
+    # fitted weights rank held-out deals better than the team's, on the same folds
+    assert s.fitted_cv_auc > s.default_cv_auc
+    assert s.improves
+    assert list(s.table["item"])[-1] == "cross-validated AUC"
+    assert s.table.iloc[-1]["fitted"] == pytest.approx(round(s.fitted_cv_auc, 3))
+    assert s.fitted_weights.sum() == pytest.approx(1.0) and (s.fitted_weights >= 0).all()
+    # the suggestion is a valid config with the fitted weights and a header; the team's is intact
+    assert team.read_bytes() == before
+    text = out.read_text("utf-8")
+    assert text.startswith("# SUGGESTED scoring weights")
+    assert f"fitted {s.fitted_cv_auc:.3f}" in text
+    suggested = load_scoring_config(out)
+    fitted = suggested.weights.model_dump()
+    assert sum(fitted.values()) == pytest.approx(1.0)
+    for dim, w in s.fitted_weights.items():
+        assert fitted[dim] == pytest.approx(w, abs=0.002)
+    # everything else is the team's config
+    raw_team, raw_out = yaml.safe_load(before), yaml.safe_load(text)
+    raw_team.pop("weights"), raw_out.pop("weights")
+    assert raw_team == raw_out
+
+
+def test_suggestion_never_overwrites_the_team_config(sample_store, tmp_path):
+    from salesanalysis.weights import suggest_weights
+
+    team = tmp_path / "scoring.yaml"
+    team.write_text(Path(default_config_path("scoring.yaml")).read_text("utf-8"), "utf-8")
+    with pytest.raises(ParameterError, match="never overwrite"):
+        suggest_weights(sample_store, team, team)
+    with pytest.raises(ParameterError, match="never overwrite"):
+        suggest_weights(sample_store, None, default_config_path("scoring.yaml"))
+
+
+def test_thin_history_refuses_to_suggest(tmp_path):
+    from test_backtest import tiny_store
+
+    from salesanalysis.weights import suggest_weights
+
+    with pytest.raises(InsufficientHistoryError, match="fewer than 50 of each"):
+        suggest_weights(tiny_store(), out_path=tmp_path / "s.yaml")
+    assert not (tmp_path / "s.yaml").exists()
