@@ -80,11 +80,14 @@ def _run(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
             "as_of": pd.to_datetime(keys["as_of"]).astype("datetime64[us]"),
         }
     )
-    store.con.register(_KEYS_VIEW, keys)
+    # a cursor of its own: the registered keys stay private to this query, and a result left
+    # unfinished on the store's main connection (DuckDB >= 2 refuses new work then) is no matter
+    cur = store.con.cursor()
     try:
-        frame = store.query(load_sql("customer_features"))
+        cur.register(_KEYS_VIEW, keys)
+        frame = cur.execute(load_sql("customer_features")).df()
     finally:
-        store.con.unregister(_KEYS_VIEW)
+        cur.close()
     for col in DATE_COLUMNS:
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
     for col in COUNT_COLUMNS:

@@ -480,10 +480,10 @@ def _value_texts(
              f.true_text or name.replace("_", " "), missing_text], dtype=object,
         )  # fmt: skip
         return codes, texts
-    if f.format == "category" or not pd.api.types.is_numeric_dtype(col.dtype):
+    if f.format == "category":
         codes, uniq = pd.factorize(col.astype(object), use_na_sentinel=True)
-        words = np.asarray(uniq, dtype=object).astype(str).astype(object)
-        words = np.char.replace(words.astype(str), "_", " ").astype(object)
+        words = pd.Series(np.asarray(uniq, dtype=object), dtype=object).astype(str)
+        words = words.str.replace("_", " ", regex=False).to_numpy(dtype=object)
         texts = np.concatenate([_template(f.text, words), np.array([missing_text], dtype=object)])
         return np.where(codes < 0, len(texts) - 1, codes), texts
     x = _numeric(col)

@@ -1,0 +1,205 @@
+"""Customer features: as_of cut-off, counts/amounts/recency on a hand-made store, panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from salesanalysis.exceptions import ParameterError
+from salesanalysis.features import FEATURE_COLUMNS, customer_features, customer_features_at
+from salesanalysis.store import Store
+
+AS_OF = "2024-03-31"
+
+
+def _d(*values: str) -> pd.Series:
+    return pd.to_datetime(pd.Series(values))
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """A tiny hand-made store: c1 active with history, c2 bare, c3 first contacted later."""
+    return {
+        "reps": pd.DataFrame({"rep_id": ["r1", "m1"], "name": ["Rep", "Boss"],
+                              "role": ["sales_rep", "sales_manager"]}),
+        "industries": pd.DataFrame({"industry": ["tech"], "growth_rate": [0.12],
+                                    "policy_support": [0.8]}),
+        "customers": pd.DataFrame({
+            "customer_id": ["c1", "c2", "c3"], "name": ["Acme", "Bolt", "Later"],
+            "industry": ["tech", "retail", "tech"], "owner_rep_id": ["r1", "r1", "r1"],
+            "first_contact_date": _d("2024-01-01", "2024-02-01", "2024-06-01"),
+            "status": ["active", "prospect", "prospect"], "employees": [500, 20, 50],
+            "budget": [1_500_000.0, None, 10.0],
+            "need_deadline": _d("2024-05-05", None, None),
+            "expected_cycle_months": [3, None, None],
+            "brand_value": ["industry_leader", "none", None],
+            "need_description": ["Urgent: raise capacity 30% by quarter-end", None, None],
+        }),
+        "contacts": pd.DataFrame({
+            "contact_id": ["k1", "k2", "k3", "k4"], "customer_id": ["c1", "c1", "c1", "c2"],
+            "decision_role": ["decision_maker", "influencer", "influencer", "user"],
+            "attitude": ["supportive", "opposed", "supportive", "neutral"],
+        }),
+        "interactions": pd.DataFrame({
+            "interaction_id": ["i1", "i2", "i3", "i4", "i5"],
+            "customer_id": ["c1", "c1", "c1", "c1", "c2"],
+            "rep_id": ["r1", "m1", "r1", "r1", "r1"],
+            "date": _d("2023-12-01", "2024-02-10", "2024-03-01", "2024-03-20", "2024-02-15"),
+            "channel": ["call", "visit", "demo", "visit", "email"],
+            "stage": ["lead", "need_confirmation", "proposal", None, "lead"],
+            "objection": [None, "price too high", None, "预算不够", None],
+        }),
+        "opportunities": pd.DataFrame({
+            "opportunity_id": ["o1", "o2", "o3", "o4"], "customer_id": ["c1", "c1", "c1", "c1"],
+            "created_date": _d("2024-01-10", "2024-02-01", "2024-03-01", "2024-01-05"),
+            "closed_date": _d("2024-03-01", None, "2024-04-10", "2024-02-05"),
+            "outcome": ["won", "open", "lost", "lost"],
+            "amount": [100_000.0, 250_000.0, 50_000.0, 30_000.0],
+        }),
+        "orders": pd.DataFrame({
+            "order_id": ["d1", "d2", "d3"], "customer_id": ["c1", "c1", "c1"],
+            "date": _d("2023-10-01", "2023-12-30", "2024-03-01"),
+            "amount": [10_000.0, 20_000.0, 30_000.0],
+        }),
+        "feedback": pd.DataFrame({
+            "feedback_id": ["f1", "f2", "f3"], "customer_id": ["c1", "c1", "c1"],
+            "date": _d("2023-11-01", "2024-01-15", "2024-03-10"), "satisfaction": [5, 4, 2],
+        }),
+    }
+
+
+def make_store(extra: dict[str, pd.DataFrame] | None = None) -> Store:
+    store = Store(":memory:", create=True)
+    data = tables()
+    for name, frame in (extra or {}).items():
+        data[name] = pd.concat([data[name], frame], ignore_index=True)
+    for name, frame in data.items():
+        store.upsert(name, frame)
+    return store
+
+
+@pytest.fixture
+def store():
+    with make_store() as s:
+        yield s
+
+
+def test_columns_rows_and_order(store):
+    f = customer_features(store, AS_OF)
+    assert list(f.columns) == list(FEATURE_COLUMNS)
+    assert f["customer_id"].tolist() == ["c1", "c2"]  # c3 first contacted after as_of
+    assert (f["as_of"] == pd.Timestamp(AS_OF)).all()
+
+
+def test_counts_amounts_recency(store):
+    c1 = customer_features(store, AS_OF).set_index("customer_id").loc["c1"]
+    assert c1["n_interactions"] == 4
+    assert c1["n_interactions_90d"] == 3  # 2023-12-01 is 121 days before as_of
+    assert c1["days_since_last_interaction"] == 11
+    assert (c1["n_visits"], c1["n_demos"], c1["n_exec_visits"]) == (2, 1, 1)
+    assert c1["n_price_objections"] == 2  # "price too high" and 预算不够
+    assert c1["current_stage"] == "proposal"  # the latest interaction has no stage
+    assert c1["stage_rank"] == 3 and bool(c1["proposal_submitted"])
+    assert (c1["n_contacts"], c1["n_roles_reached"]) == (3, 2)
+    assert bool(c1["decision_maker_reached"]) and bool(c1["decision_maker_supportive"])
+    assert (c1["n_supportive"], c1["n_opposed"]) == (2, 1)
+    # o3 closes after as_of: still open then; o4 lost before
+    assert (c1["n_opps_open"], c1["n_opps_won"], c1["n_opps_lost"]) == (2, 1, 1)
+    assert c1["open_amount"] == 300_000.0 and c1["max_open_amount"] == 250_000.0
+    assert c1["won_amount"] == 100_000.0
+    assert c1["avg_won_cycle_days"] == 51.0
+    assert c1["last_won_date"] == pd.Timestamp("2024-03-01")
+    assert (c1["n_orders"], c1["order_amount"]) == (3, 60_000.0)
+    assert c1["days_since_last_order"] == 30
+    assert c1["avg_order_interval_days"] == pytest.approx((152) / 2)
+    assert c1["order_overdue_ratio"] == pytest.approx(30 / 76)
+    assert c1["latest_satisfaction"] == 2 and c1["n_feedback"] == 3
+    assert c1["mean_satisfaction"] == pytest.approx(11 / 3)
+    assert c1["satisfaction_trend"] == pytest.approx(2 - 4.5)
+    assert c1["days_to_deadline"] == 35 and c1["tenure_days"] == 90
+    assert (c1["growth_rate"], c1["policy_support"]) == (0.12, 0.8)
+    assert bool(c1["urgency_stated"])
+    assert c1["expected_amount"] == 1_500_000.0
+
+
+def test_empty_history_gives_zeros_and_nulls(store):
+    c2 = customer_features(store, AS_OF).set_index("customer_id").loc["c2"]
+    for col in ("n_visits", "n_opps_open", "n_orders", "n_feedback", "n_price_objections"):
+        assert c2[col] == 0
+    for col in ("open_amount", "won_amount", "order_amount"):
+        assert c2[col] == 0.0
+    assert pd.isna(c2["days_since_last_order"]) and pd.isna(c2["latest_satisfaction"])
+    assert pd.isna(c2["satisfaction_trend"]) and pd.isna(c2["avg_order_interval_days"])
+    assert pd.isna(c2["growth_rate"])  # industry not in the industries table
+    assert c2["n_roles_reached"] == 1 and not c2["decision_maker_reached"]
+    assert c2["expected_amount"] != c2["expected_amount"]  # no budget, no open deal: NaN
+
+
+def test_integer_dtypes(store):
+    f = customer_features(store, AS_OF)
+    assert f["n_visits"].dtype == "int64" and f["n_opps_won"].dtype == "int64"
+    assert f["proposal_submitted"].dtype == bool
+
+
+def test_rows_dated_after_as_of_change_nothing_and_as_of_is_included():
+    with make_store() as s:
+        before = customer_features(s, AS_OF)
+    later = {
+        "interactions": pd.DataFrame({"interaction_id": ["x1"], "customer_id": ["c1"],
+                                      "rep_id": ["m1"], "date": _d("2024-04-01"),
+                                      "channel": ["visit"], "stage": ["won"]}),
+        "orders": pd.DataFrame({"order_id": ["x2"], "customer_id": ["c2"],
+                                "date": _d("2024-04-01"), "amount": [5.0]}),
+        "feedback": pd.DataFrame({"feedback_id": ["x3"], "customer_id": ["c1"],
+                                  "date": _d("2024-04-01"), "satisfaction": [5]}),
+        "opportunities": pd.DataFrame({"opportunity_id": ["x4"], "customer_id": ["c2"],
+                                       "created_date": _d("2024-04-01"), "outcome": ["open"],
+                                       "amount": [9.0]}),
+    }
+    with make_store(later) as s:
+        pd.testing.assert_frame_equal(customer_features(s, AS_OF), before)
+    on_day = {k: v.assign(**{c: pd.Timestamp(AS_OF) for c in ("date", "created_date")
+                             if c in v.columns}) for k, v in later.items()}  # fmt: skip
+    with make_store(on_day) as s:
+        after = customer_features(s, AS_OF).set_index("customer_id")
+    assert after.loc["c1", "n_interactions"] == 5 and after.loc["c1", "current_stage"] == "won"
+    assert after.loc["c1", "n_exec_visits"] == 2 and after.loc["c1", "latest_satisfaction"] == 5
+    assert after.loc["c2", "n_orders"] == 1 and after.loc["c2", "n_opps_open"] == 1
+    assert after.loc["c2", "days_since_last_order"] == 0
+
+
+def test_panel_equals_single_date_calls(store):
+    dates = ["2024-01-20", "2024-02-20", AS_OF]
+    keys = pd.DataFrame({"customer_id": ["c2", "c1", "c1", "c2", "c1", "c3"],
+                         "as_of": ["2024-02-20", AS_OF, "2024-01-20", AS_OF, "2024-02-20",
+                                   AS_OF]})  # fmt: skip
+    panel = customer_features_at(store, keys)
+    single = pd.concat([customer_features(store, d) for d in dates], ignore_index=True)
+    single = single.sort_values(["customer_id", "as_of"]).reset_index(drop=True)
+    # c2 is unknown on 2024-01-20 and c3 on every date: both calls leave them out
+    pd.testing.assert_frame_equal(panel, single)
+    assert len(panel) == 5
+
+
+def test_customer_ids_filter_and_default_as_of(store):
+    f = customer_features(store, customer_ids=["c2", "nope"])
+    assert f["customer_id"].tolist() == ["c2"]
+    assert f["as_of"].iloc[0] == pd.Timestamp("2024-04-10")  # latest date in the data
+
+
+def test_deterministic_regardless_of_insert_order():
+    with make_store() as s:
+        a = customer_features(s, AS_OF)
+    shuffled = Store(":memory:", create=True)
+    for name, frame in tables().items():
+        shuffled.upsert(name, frame.iloc[::-1])
+    b = customer_features(shuffled, AS_OF)
+    shuffled.close()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_bad_keys_are_refused(store):
+    with pytest.raises(ParameterError, match="customer_id and as_of"):
+        customer_features_at(store, pd.DataFrame({"customer_id": ["c1"]}))
+    with pytest.raises(ParameterError, match="row 1"):
+        customer_features_at(store, pd.DataFrame({"customer_id": ["c1", "c2"],
+                                                  "as_of": [AS_OF, None]}))  # fmt: skip
