@@ -55,6 +55,9 @@ KPIS: dict[str, tuple[str, str]] = {
     "open_pipeline": ("Open pipeline at month end", "money"),
 }
 
+#: KPIs where a fall is good news (coloured green by :func:`style_kpis`).
+LOWER_IS_BETTER: frozenset[str] = frozenset({"lost"})
+
 #: Breakdowns of :func:`performance_by`: by -> key columns (the first is the sort key).
 PERFORMANCE_KEYS: dict[str, tuple[str, ...]] = {
     "rep": ("rep_id", "rep_name", "team"),
@@ -224,7 +227,8 @@ def format_kpis(frame: pd.DataFrame) -> pd.DataFrame:
             changes.append(sign + format_kpi_value(abs(value), unit))
     out["Change"] = changes
     out["Change %"] = [
-        "-" if pd.isna(v) or u == "rate" else f"{v:+.0%}"
+        "-" if pd.isna(v) or u == "rate" else (f"{v:+.0%}" if abs(v) >= 0.005 or v == 0
+                                               else f"{v:+.1%}")
         for v, u in zip(frame["change_pct"], units, strict=True)
     ]
     return out
@@ -262,7 +266,8 @@ def kpi_summary(frame: pd.DataFrame) -> str:
 
 
 def style_kpis(frame: pd.DataFrame):  # -> pandas.io.formats.style.Styler
-    """A styled KPI table for the report: formatted values, rises green and falls red.
+    """A styled KPI table for the report: formatted values, improvements green, setbacks red
+    (a rise is an improvement except for :data:`LOWER_IS_BETTER` KPIs such as deals lost).
 
     Parameters
     ----------
@@ -274,7 +279,8 @@ def style_kpis(frame: pd.DataFrame):  # -> pandas.io.formats.style.Styler
     pandas.io.formats.style.Styler
     """
     shown = format_kpis(frame)
-    direction = np.sign(frame["change"].fillna(0).to_numpy())
+    better = np.where(frame["kpi"].isin(LOWER_IS_BETTER).to_numpy(), -1, 1)
+    direction = np.sign(frame["change"].fillna(0).to_numpy()) * better
     colours = np.where(direction > 0, "color: #1a7f37", np.where(direction < 0, "color: #b42318", ""))
 
     def _colour(column: pd.Series) -> list[str]:

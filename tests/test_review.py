@@ -195,6 +195,13 @@ def test_format_and_style_kpis(store):
     assert shown.loc["Deals lost", "Change %"] == "-"
     html = review.style_kpis(frame).to_html()
     assert "Open pipeline at month end" in html and "#b42318" in html
+    # More lost deals (1 vs 0) is a setback: red; more new customers (2 vs 1) is green.
+    styles = review.style_kpis(frame)._compute().ctx
+    row = {kpi: i for i, kpi in enumerate(frame["kpi"])}
+    assert ("color", "#b42318") in styles[(row["lost"], 3)]
+    assert ("color", "#1a7f37") in styles[(row["new_customers"], 3)]
+    tiny = frame.assign(change_pct=[0.0, -0.0036, 0.2, 0, 0, 0, 0, 0])
+    assert review.format_kpis(tiny)["Change %"].tolist()[:3] == ["+0%", "-0.4%", "+20%"]
     perf = review.format_performance(review.performance_by(store, "2026-10"))
     assert perf.loc[0, "Revenue won"] == "200k" and perf.loc[2, "Win rate"] == "-"
 
