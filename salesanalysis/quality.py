@@ -19,9 +19,9 @@ import pandas as pd
 
 from .exceptions import ParameterError
 from .queries import load_sql
-from .review import UNKNOWN, check_team
+from .review import UNKNOWN, check_team, uses_store
 from .standards import is_quantified
-from .store import CANONICAL_TABLES, Store, open_store, resolve_as_of
+from .store import CANONICAL_TABLES, Store, resolve_as_of
 
 #: Customer profile fields a complete record has filled (DESIGN.md: basic attributes and needs).
 REQUIRED_PROFILE_FIELDS: tuple[str, ...] = (
@@ -76,6 +76,7 @@ def _label_reps(frame: pd.DataFrame, rep: str = "owner_rep_id") -> pd.DataFrame:
 
 
 # -- completeness ------------------------------------------------------------------------------
+@uses_store
 def completeness_by_field(
     store: Store | str, table: str = "customers", team: str | None = None
 ) -> pd.DataFrame:
@@ -102,7 +103,6 @@ def completeness_by_field(
             f"completeness_by_field: table {table!r} is not a canonical table; use one of "
             f"{', '.join(CANONICAL_TABLES)}"
         )
-    store = open_store(store, read_only=True)
     team = check_team(store, team)
     columns = store.columns(table)
     counts = ", ".join(f"sum({_filled(c)}) AS {c}" for c in columns)
@@ -123,6 +123,7 @@ def completeness_by_field(
     return frame
 
 
+@uses_store
 def completeness_by_rep(
     store: Store | str, team: str | None = None, fields: Sequence[str] = REQUIRED_PROFILE_FIELDS
 ) -> pd.DataFrame:
@@ -146,7 +147,6 @@ def completeness_by_rep(
         most often blank, ``""`` when none is). Least complete first, then by rep id.
         Customers without an owner are grouped under ``(not recorded)``.
     """
-    store = open_store(store, read_only=True)
     team = check_team(store, team)
     fields = list(fields)
     unknown = sorted(set(fields) - set(store.columns("customers")))
@@ -189,6 +189,7 @@ def completeness_by_rep(
 
 
 # -- vague entries (entry standard) ------------------------------------------------------------
+@uses_store
 def unquantified_entries(store: Store | str, team: str | None = None) -> pd.DataFrame:
     """The need / pain-point entries to fix: written, but without a number, amount or date.
 
@@ -200,7 +201,6 @@ def unquantified_entries(store: Store | str, team: str | None = None) -> pd.Data
         Blank entries are not listed (they are missing, see :func:`completeness_by_field`).
         Sorted by owner, customer and field.
     """
-    store = open_store(store, read_only=True)
     team = check_team(store, team)
     where = f" WHERE c.customer_id IN ({_SCOPE})" if team else ""
     text_cols = ", ".join(f"c.{f}" for f in QUANTIFIED_FIELDS)
@@ -220,6 +220,7 @@ def unquantified_entries(store: Store | str, team: str | None = None) -> pd.Data
     return bad.reset_index(drop=True)
 
 
+@uses_store
 def unquantified_by_rep(store: Store | str, team: str | None = None) -> pd.DataFrame:
     """Per owner rep, how many customers have a need or pain point written without a quantity.
 
@@ -232,7 +233,6 @@ def unquantified_by_rep(store: Store | str, team: str | None = None) -> pd.DataF
         most customers to fix first, then by rep id. The entries themselves come from
         :func:`unquantified_entries`.
     """
-    store = open_store(store, read_only=True)
     team = check_team(store, team)
     where = f" WHERE c.customer_id IN ({_SCOPE})" if team else ""
     owners = _label_reps(store.query(
@@ -273,6 +273,7 @@ def unquantified_by_rep(store: Store | str, team: str | None = None) -> pd.DataF
 _REASON_LINE = r"^(?:(?:column\s+)?(?P<column>[A-Za-z_][\w]*)\s*:\s+)?(?P<reason>.*)$"
 
 
+@uses_store
 def rejected_by_reason(store: Store | str) -> pd.DataFrame:
     """Rejected import rows counted by table, column and kind of reason.
 
@@ -289,7 +290,6 @@ def rejected_by_reason(store: Store | str) -> pd.DataFrame:
         row). Most frequent first, then by table, column and reason; empty (with these
         columns) when nothing was rejected.
     """
-    store = open_store(store, read_only=True)
     columns = ["table_name", "column", "reason", "rows", "example"]
     raw = store.query(
         "SELECT batch_id, table_name, source_row, reasons FROM rejected_rows "
@@ -331,6 +331,7 @@ def match_key(names: pd.Series) -> pd.Series:
     return company_stem(names).str.replace(r"\s+", "", regex=True)
 
 
+@uses_store
 def suspected_duplicates(store: Store | str, team: str | None = None) -> pd.DataFrame:
     """Customers whose normalised names collide with another customer's (see :func:`match_key`).
 
@@ -349,7 +350,6 @@ def suspected_duplicates(store: Store | str, team: str | None = None) -> pd.Data
         match key), ``match_key``, ``group_size``, ``customer_id``, ``name``, ``owner_rep_id``,
         ``rep_name``, ``team``. Sorted by group, then customer id.
     """
-    store = open_store(store, read_only=True)
     team = check_team(store, team)
     data = store.query(
         "SELECT c.customer_id, c.name, c.owner_rep_id, r.name AS rep_name, r.team "
@@ -374,6 +374,7 @@ def suspected_duplicates(store: Store | str, team: str | None = None) -> pd.Data
 
 
 # -- stale customers -------------------------------------------------------------------------------
+@uses_store
 def stale_customers(
     store: Store | str,
     as_of: str | date | None = None,
@@ -404,7 +405,6 @@ def stale_customers(
     """
     if int(stale_days) < 1:
         raise ParameterError(f"stale_days must be a whole number of days >= 1, got {stale_days!r}")
-    store = open_store(store, read_only=True)
     team = check_team(store, team)
     when = resolve_as_of(store, as_of)
     frame = store.query(

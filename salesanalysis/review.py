@@ -18,8 +18,10 @@ Definitions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,9 @@ import pandas as pd
 from .exceptions import ParameterError
 from .periods import month_bounds, parse_month, previous_month
 from .queries import load_sql
-from .store import Store, open_store
+from .store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: Stages of the follow-up path in order (open stages, then the winning outcome).
 OPEN_STAGES: tuple[str, ...] = ("lead", "need_confirmation", "proposal", "negotiation")
@@ -71,14 +75,29 @@ UNKNOWN = "(not recorded)"
 _KPI_COLUMNS = ["kpi", "label", "this_month", "previous_month", "change", "change_pct"]
 
 
+def uses_store(func: F) -> F:
+    """Let ``func(store, ...)`` take a :class:`Store` or a path: a path is opened read-only
+    for the call and closed after it (a Store passed in is left open)."""
+
+    @functools.wraps(func)
+    def wrapper(store: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(store, Store):
+            return func(store, *args, **kwargs)
+        with Store(store, read_only=True) as opened:
+            return func(opened, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 # -- parameters -------------------------------------------------------------------------------
+@uses_store
 def teams(store: Store | str | None) -> list[str]:
     """The teams that exist in ``reps`` (sorted)."""
-    store = open_store(store, read_only=True)
     frame = store.query("SELECT DISTINCT team FROM reps WHERE team IS NOT NULL ORDER BY team")
     return frame["team"].tolist()
 
 
+@uses_store
 def check_team(store: Store, team: str | None) -> str | None:
     """Return ``team`` when it is None/blank (no filter) or a team in ``reps``.
 
@@ -98,6 +117,7 @@ def check_team(store: Store, team: str | None) -> str | None:
     return team
 
 
+@uses_store
 def resolve_month(store: Store | str, month: str | None) -> str:
     """``month`` as ``YYYY-MM``, defaulting to the latest complete month in the data.
 
@@ -109,13 +129,13 @@ def resolve_month(store: Store | str, month: str | None) -> str:
     from .periods import latest_complete_month
 
     if month is None or not str(month).strip():
-        return latest_complete_month(open_store(store, read_only=True))
+        return latest_complete_month(store)
     return str(parse_month(month))
 
 
+@uses_store
 def scope_text(store: Store | str, month: str, team: str | None = None) -> str:
     """One markdown line saying what a review covers: month, comparison month, team, data end."""
-    store = open_store(store, read_only=True)
     month = str(parse_month(month))
     team = check_team(store, team)
     latest = store.latest_date()
@@ -145,6 +165,7 @@ def _kpi_values(store: Store, month: str, team: str | None) -> pd.Series:
     return values.reindex(list(KPIS))
 
 
+@uses_store
 def monthly_kpis(store: Store | str, month: str, team: str | None = None) -> pd.DataFrame:
     """Headline KPIs of ``month`` next to the previous month.
 
@@ -171,7 +192,6 @@ def monthly_kpis(store: Store | str, month: str, team: str | None = None) -> pd.
     ParameterError
         Bad month or unknown team.
     """
-    store = open_store(store, read_only=True)
     month = str(parse_month(month))
     team = check_team(store, team)
     this = _kpi_values(store, month, team)
@@ -295,6 +315,7 @@ def style_kpis(frame: pd.DataFrame):  # -> pandas.io.formats.style.Styler
 
 
 # -- pipeline ----------------------------------------------------------------------------------
+@uses_store
 def open_pipeline_by_stage(
     store: Store | str, month: str, team: str | None = None
 ) -> pd.DataFrame:
@@ -307,7 +328,6 @@ def open_pipeline_by_stage(
         ``stage``, ``label``, ``n`` (opportunities), ``amount`` (their total amount) and
         ``share_amount`` (share of the open pipeline's amount; 0 when it is empty).
     """
-    store = open_store(store, read_only=True)
     month = str(parse_month(month))
     team = check_team(store, team)
     _, last = month_bounds(month)
@@ -328,6 +348,7 @@ def open_pipeline_by_stage(
     return frame
 
 
+@uses_store
 def pipeline_funnel(
     store: Store | str, month: str, team: str | None = None, lookback_months: int = 12
 ) -> pd.DataFrame:
@@ -354,7 +375,6 @@ def pipeline_funnel(
     """
     if int(lookback_months) < 1:
         raise ParameterError(f"lookback_months must be at least 1, got {lookback_months!r}")
-    store = open_store(store, read_only=True)
     month = str(parse_month(month))
     team = check_team(store, team)
     first, _ = month_bounds(_shift_months(month, -(int(lookback_months) - 1)))
@@ -435,6 +455,7 @@ def _win_rate(won: pd.Series, lost: pd.Series) -> pd.Series:
     return (won / closed.where(closed > 0)).astype(float)
 
 
+@uses_store
 def performance_by(
     store: Store | str, month: str, by: str = "rep", team: str | None = None
 ) -> pd.DataFrame:
@@ -469,7 +490,6 @@ def performance_by(
         raise ParameterError(
             f"performance_by: by={by!r} is not a breakdown; use one of {', '.join(PERFORMANCE_KEYS)}"
         )
-    store = open_store(store, read_only=True)
     month = str(parse_month(month))
     team = check_team(store, team)
     keys = list(PERFORMANCE_KEYS[by])

@@ -225,3 +225,18 @@ def test_format_pipeline_and_funnel(store):
     funnel = review.format_funnel(review.pipeline_funnel(store, "2026-10", lookback_months=2))
     assert funnel.loc[0].tolist() == ["Lead", "4", "100%", "75%"]
     assert funnel.loc[4, "Go on to next stage"] == "-"
+
+
+def test_functions_accept_a_path_and_close_it(tmp_path):
+    path = tmp_path / "sales.duckdb"
+    with Store(path, create=True) as s:
+        s.upsert("reps", pd.DataFrame({"rep_id": ["R1"], "name": ["Ann"], "team": ["East"],
+                                       "role": ["sales_rep"]}))
+        s.upsert("opportunities", pd.DataFrame({
+            "opportunity_id": ["O1"], "customer_id": ["C1"], "rep_id": ["R1"],
+            "created_date": [_d("2026-09-01")], "closed_date": [_d("2026-10-02")],
+            "amount": [5_000.0], "outcome": ["won"]}))
+    assert review.resolve_month(str(path), None) == "2026-09"
+    assert review.performance_by(str(path), "2026-10")["revenue_won"].tolist() == [5_000.0]
+    with Store(path) as writer:  # no read-only connection was left open
+        writer.upsert("reps", pd.DataFrame({"rep_id": ["R2"], "name": ["Bo"], "role": ["other"]}))
