@@ -1,16 +1,22 @@
 """Win probability per open opportunity, learned from closed deals (the big CRMs' "score").
 
-Training rows are closed opportunities with the customer's features **as of the deal's
-created_date** (:func:`salesanalysis.features.customer_features_at`), so nothing learned
-after the deal opened leaks in. The model is a logistic regression on standardised features
-(missing values imputed by the median) wrapped in scikit-learn's ``CalibratedClassifierCV``
-(sigmoid), so a "0.30" means about 3 in 10 such deals were won. Cross-validation folds keep
-each customer's deals together (``StratifiedGroupKFold``): a customer seen in training would
-otherwise make the held-out AUC look better than it is.
+Training rows are **snapshots of closed deals while they were still open**: each closed deal
+is seen on its created_date and then every ``snapshot_days`` (30) until it closed, with the
+customer's features as known on that day (:func:`salesanalysis.features.customer_features_at`)
+and the deal's age. Nothing known after a snapshot leaks into it, and the model learns from
+deals at every age, so an open deal scored today, with the touchpoints and stage it has
+reached by now, is compared with past deals at the same point of their life rather than only
+at their creation (training on creation-day features alone and scoring today's features would
+mistake "a deal that has gathered 30 touchpoints" for "a customer with 30 touchpoints before
+the deal"). Each deal's snapshots share one unit of weight, so long deals do not dominate, and
+outcome counts (``min_outcomes``) are of deals, not snapshots.
 
-Open deals are scored with features as of ``as_of`` (what is known now). Their top factors
-are the largest signed contributions (coefficient x standardised value) of the logistic
-model refitted on all rows, in plain words ("+ decision maker supportive: yes").
+The model is a logistic regression on standardised features (median-imputed), calibrated by
+scikit-learn's ``CalibratedClassifierCV`` (sigmoid, out-of-fold), so "0.30" means about 3 in
+10 such deals were won. Cross-validation folds keep each customer's deals together
+(``StratifiedGroupKFold``); ``cv_auc_`` and ``brier_`` are out-of-fold. Top factors are the
+largest signed contributions (coefficient x standardised value) of the logistic model refitted
+on all rows, in plain words ("+ decision maker supportive: yes").
 """
 
 from __future__ import annotations
@@ -21,15 +27,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .backtest import _attach_features, closed_opportunities
+from .backtest import _attach_features
 from .exceptions import InsufficientHistoryError, ParameterError
 from .queries import load_sql
 from .store import Store, open_store, resolve_as_of
@@ -37,6 +42,7 @@ from .store import Store, open_store, resolve_as_of
 #: Candidate model inputs and how each reads in a factor ("<label>: <value>").
 FEATURE_LABELS: dict[str, str] = {
     "amount": "deal amount",
+    "deal_age_days": "days since the deal opened",
     "employees": "employees",
     "budget": "budget",
     "days_to_deadline": "days to deadline",
@@ -83,15 +89,72 @@ BOOL_FEATURES = (
 #: Inputs shown as money in factors.
 MONEY_FEATURES = ("amount", "budget", "won_amount", "order_amount", "order_amount_365d")
 BRAND_RANK = {"none": 0.0, "regional": 1.0, "industry_leader": 2.0}
-BRAND_NAMES = {0.0: "none", 1.0: "regional", 2.0: "industry leader"}
+STAGE_NAMES = {1.0: "lead", 2.0: "need confirmation", 3.0: "proposal", 4.0: "negotiation",
+               5.0: "won", 0.0: "none"}  # fmt: skip
+#: Days between two training snapshots of a closed deal.
+SNAPSHOT_DAYS = 30
 
 
 def open_opportunities(store: Store, as_of: date | str | None = None) -> pd.DataFrame:
-    """Deals open on ``as_of`` with the customer's features as known on ``as_of``."""
+    """Deals open on ``as_of`` with the customer's features as known on ``as_of``.
+
+    Adds ``deal_age_days`` (days since created_date).
+    """
     store = open_store(store)
     day = resolve_as_of(store, as_of)
     opps = store.query(load_sql("open_opportunities"), [day, day])
-    return _attach_features(store, opps, pd.Series(pd.Timestamp(day), index=opps.index))
+    frame = _attach_features(store, opps, pd.Series(pd.Timestamp(day), index=opps.index))
+    age = pd.Timestamp(day) - pd.to_datetime(frame["created_date"])
+    frame["deal_age_days"] = age.dt.days.to_numpy(dtype=float)
+    return frame
+
+
+def training_snapshots(
+    store: Store | str,
+    as_of: date | str | None = None,
+    snapshot_days: int = SNAPSHOT_DAYS,
+) -> pd.DataFrame:
+    """Snapshots of deals closed by ``as_of``, taken while each was still open.
+
+    Parameters
+    ----------
+    store : Store or str
+        The store (or its path).
+    as_of : date or str, optional
+        Only deals closed on or before this date; default the latest date in the data.
+    snapshot_days : int, default 30
+        Days between snapshots (the first is on created_date; the last before closed_date).
+
+    Returns
+    -------
+    DataFrame
+        One row per (deal, snapshot day): the opportunity columns (``won``, ...),
+        ``snapshot_date`` (= ``as_of`` of the features), ``deal_age_days``, ``weight``
+        (1 / number of the deal's snapshots) and the customer features as known that day;
+        sorted by opportunity_id, snapshot_date. Deals whose customer was unknown on the
+        snapshot day are left out.
+    """
+    if snapshot_days < 1:
+        raise ParameterError(f"snapshot_days must be at least 1, got {snapshot_days!r}")
+    store = open_store(store)
+    cutoff = resolve_as_of(store, as_of)
+    opps = store.query(load_sql("closed_opportunities"), [cutoff])
+    cycle = opps["cycle_days"].fillna(0).clip(lower=0).to_numpy(dtype=np.int64)
+    n_snap = np.maximum(1, -(-cycle // snapshot_days))  # ceil, at least one
+    rows = opps.loc[opps.index.repeat(n_snap)].reset_index(drop=True)
+    offset = rows.groupby("opportunity_id", sort=False).cumcount().to_numpy() * snapshot_days
+    rows["deal_age_days"] = offset.astype(float)
+    rows["weight"] = 1.0 / np.repeat(n_snap, n_snap)
+    when = pd.to_datetime(rows["created_date"]) + pd.to_timedelta(offset, unit="D")
+    frame = _attach_features(store, rows.drop(columns=["weight", "deal_age_days"]).assign(
+        _row=np.arange(len(rows))), when)
+    frame = frame.sort_values("_row", kind="stable")
+    frame["deal_age_days"] = rows["deal_age_days"].to_numpy()
+    frame["weight"] = rows["weight"].to_numpy()
+    frame = frame.loc[frame["has_features"]].drop(columns="_row")
+    frame = frame.rename(columns={"as_of": "snapshot_date"})
+    frame = frame.sort_values(["opportunity_id", "snapshot_date"], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _num(values: pd.Series) -> np.ndarray:
@@ -144,7 +207,9 @@ def _display_values(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
         raw = pd.Series(
             _num(frame[name]) if name in frame.columns else np.nan, index=frame.index
         )
-        if name in BOOL_FEATURES:
+        if name in ("stage_rank", "max_stage_rank"):
+            text = raw.map(STAGE_NAMES).fillna("none")
+        elif name in BOOL_FEATURES:
             text = pd.Series(np.where(raw > 0, "yes", "no"), index=frame.index)
         elif name in MONEY_FEATURES:
             text = format_money(raw)
@@ -154,6 +219,11 @@ def _display_values(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     return np.column_stack([s.to_numpy(dtype=object) for s in shown]) if shown else np.empty(
         (len(frame), 0), dtype=object
     )
+
+
+def _platt() -> LogisticRegression:
+    """The sigmoid calibration map (a barely penalised 1-D logistic regression)."""
+    return LogisticRegression(C=1e6, max_iter=1000)
 
 
 def _pipeline(C: float) -> Pipeline:
@@ -174,7 +244,8 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
     random_state : int, default 0
         Seed of the cross-validation fold shuffling.
     cv : int, default 5
-        Folds for calibration and for the out-of-fold ``cv_auc_`` / ``brier_``.
+        Folds (grouped by customer) for the out-of-fold calibration, ``cv_auc_`` and
+        ``brier_``.
     min_outcomes : int, default 50
         Fewest won *and* fewest lost deals needed; below it fitting is refused with
         :class:`~salesanalysis.exceptions.InsufficientHistoryError`.
@@ -182,28 +253,35 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         Inverse L2 penalty of the logistic regression.
     n_factors : int, default 3
         Number of top factors listed per opportunity.
+    snapshot_days : int, default 30
+        Days between training snapshots of a closed deal (:func:`training_snapshots`).
 
     Attributes
     ----------
     feature_names_in_ : numpy.ndarray
         The model inputs used.
-    calibrated_ : CalibratedClassifierCV
-        The fitted calibrated model (gives ``win_probability``).
     explainer_ : Pipeline
-        Imputer + scaler + logistic regression refitted on all rows (gives the factors).
+        Imputer + scaler + logistic regression fitted on all rows (gives the factors).
+    calibrator_ : LogisticRegression
+        Sigmoid (Platt) map from the model's log-odds to a probability, learned on
+        out-of-fold log-odds (as ``CalibratedClassifierCV(method="sigmoid",
+        ensemble=False)`` does).
     coefficients_ : pandas.Series
-        Its coefficients per input (per standard deviation), largest effect first.
+        Coefficients per input (per standard deviation), largest effect first.
     cv_auc_ : float
-        Out-of-fold AUC of the calibrated probability.
+        Out-of-fold AUC of the probability (snapshots weighted so each deal counts once).
     brier_ : float
-        Out-of-fold Brier score (lower is better; a coin flip at the base rate scores
-        ``rate * (1 - rate)``).
+        Out-of-fold Brier score of the calibrated probability (lower is better; always
+        guessing the base rate scores ``rate * (1 - rate)``).
     base_rate_ : float
         Share of training deals won.
     calibration_ : pandas.DataFrame
         Out-of-fold predicted vs observed win rate by probability decile.
     n_won_, n_lost_ : int
-        Training outcomes.
+        Training deals won and lost.
+    input_min_, input_max_ : numpy.ndarray
+        Range of each input in training; inputs are clipped to it when predicting, so the
+        linear model never extrapolates (e.g. to a deal older than any closed one).
     """
 
     def __init__(
@@ -213,12 +291,14 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         min_outcomes: int = 50,
         C: float = 1.0,
         n_factors: int = 3,
+        snapshot_days: int = SNAPSHOT_DAYS,
     ) -> None:
         self.random_state = random_state
         self.cv = cv
         self.min_outcomes = min_outcomes
         self.C = C
         self.n_factors = n_factors
+        self.snapshot_days = snapshot_days
 
     # -- fitting --------------------------------------------------------------------------
     def fit(
@@ -226,20 +306,22 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         X: pd.DataFrame,
         y: pd.Series | np.ndarray,
         groups: pd.Series | np.ndarray | None = None,
+        sample_weight: pd.Series | np.ndarray | None = None,
     ) -> WinProbabilityModel:
-        """Fit on closed deals.
+        """Fit on closed deals (or snapshots of them).
 
         Parameters
         ----------
         X : DataFrame
-            Closed opportunities with features as of creation (see
-            :func:`closed_opportunities`); the inputs of :data:`FEATURE_LABELS` found in it
-            are used.
+            Closed deals with customer features (e.g. :func:`training_snapshots`); the
+            inputs of :data:`FEATURE_LABELS` found in it are used.
         y : array of shape (n,)
             1 won, 0 lost.
         groups : array of shape (n,), optional
             Customer ids, so a customer's deals stay in one fold (defaults to
             ``X["customer_id"]`` when present).
+        sample_weight : array of shape (n,), optional
+            Row weights (defaults to ``X["weight"]`` when present, else 1).
 
         Returns
         -------
@@ -247,7 +329,18 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             self
         """
         target = np.asarray(y).astype(int)
-        n_won, n_lost = int(target.sum()), int(len(target) - target.sum())
+        if sample_weight is None and "weight" in X.columns:
+            sample_weight = X["weight"].to_numpy()
+        weight = np.ones(len(target)) if sample_weight is None else np.asarray(
+            sample_weight, dtype=float
+        )
+        if "opportunity_id" in X.columns:  # count deals, not snapshots
+            deals = pd.DataFrame({"deal": X["opportunity_id"].to_numpy(), "won": target})
+            target_deals = deals.drop_duplicates("deal")["won"].to_numpy()
+        else:
+            target_deals = target
+        n_won = int(target_deals.sum())
+        n_lost = int(len(target_deals) - n_won)
         need = max(self.min_outcomes, self.cv)
         if n_won < need or n_lost < need:
             raise InsufficientHistoryError(
@@ -265,22 +358,29 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             groups = X["customer_id"].to_numpy()
         if groups is None:
             groups = np.arange(len(target))
+        values = inputs.to_numpy(dtype=float)
         folds = list(
             StratifiedGroupKFold(
                 n_splits=self.cv, shuffle=True, random_state=self.random_state
-            ).split(inputs, target, np.asarray(groups))
+            ).split(values, target, np.asarray(groups))
         )
-        values = inputs.to_numpy(dtype=float)
-        calibrated = CalibratedClassifierCV(_pipeline(self.C), method="sigmoid", cv=folds)
-        oof = cross_val_predict(
-            CalibratedClassifierCV(_pipeline(self.C), method="sigmoid", cv=self.cv),
-            values,
-            target,
-            cv=folds,
-            method="predict_proba",
-        )[:, 1]
-        self.calibrated_ = calibrated.fit(values, target)
-        self.explainer_ = _pipeline(self.C).fit(values, target)
+        # out-of-fold log-odds (a handful of folds, not records)
+        oof_logit = np.empty(len(target))
+        for train, test in folds:
+            pipe = _pipeline(self.C).fit(
+                values[train], target[train], logit__sample_weight=weight[train]
+            )
+            oof_logit[test] = pipe.decision_function(values[test])
+        # honest out-of-fold probabilities: each fold's calibration learned on the others
+        oof = np.empty(len(target))
+        for train, test in folds:
+            platt = _platt().fit(oof_logit[train, None], target[train], sample_weight=weight[train])
+            oof[test] = platt.predict_proba(oof_logit[test, None])[:, 1]
+        self.explainer_ = _pipeline(self.C).fit(values, target, logit__sample_weight=weight)
+        self.input_min_ = np.nanmin(values, axis=0)
+        self.input_max_ = np.nanmax(values, axis=0)
+        self.calibrator_ = _platt().fit(oof_logit[:, None], target, sample_weight=weight)
+
         coef = self.explainer_.named_steps["logit"].coef_[0]
         order = np.argsort(-np.abs(coef), kind="stable")
         self.feature_names_in_ = np.asarray(inputs.columns, dtype=object)
@@ -289,30 +389,40 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         self.coefficients_ = pd.Series(
             coef[order], index=self.feature_names_in_[order], name="coefficient"
         )
-        self.cv_auc_ = float(roc_auc_score(target, oof))
-        self.brier_ = float(brier_score_loss(target, oof))
-        self.base_rate_ = float(target.mean())
+        self.cv_auc_ = float(roc_auc_score(target, oof, sample_weight=weight))
+        self.brier_ = float(brier_score_loss(target, oof, sample_weight=weight))
+        self.base_rate_ = float(target_deals.mean())
         self.n_won_, self.n_lost_ = n_won, n_lost
-        bins = pd.qcut(pd.Series(oof).rank(method="first"), 10, labels=False)
-        self.calibration_ = (
-            pd.DataFrame({"decile": bins + 1, "predicted": oof, "observed": target})
-            .groupby("decile", as_index=False)
-            .agg(n=("observed", "size"), predicted=("predicted", "mean"), observed=("observed", "mean"))
+        decile = pd.qcut(pd.Series(oof).rank(method="first"), 10, labels=False) + 1
+        sums = pd.DataFrame(
+            {"decile": decile, "w": weight, "p": oof * weight, "o": target * weight}
+        ).groupby("decile").sum()
+        self.calibration_ = pd.DataFrame(
+            {
+                "decile": sums.index.to_numpy(),
+                "n": pd.Series(decile).value_counts().sort_index().to_numpy(),
+                "predicted": (sums["p"] / sums["w"]).round(4).to_numpy(),
+                "observed": (sums["o"] / sums["w"]).round(4).to_numpy(),
+            }
         )
         return self
 
     def fit_store(self, store: Store | str, as_of: date | str | None = None) -> WinProbabilityModel:
-        """Fit on the store's deals closed on or before ``as_of`` (default: latest date)."""
-        closed = closed_opportunities(store, as_of)
-        return self.fit(closed, closed["won"].to_numpy(), closed["customer_id"].to_numpy())
+        """Fit on snapshots of the store's deals closed on or before ``as_of``."""
+        snaps = training_snapshots(store, as_of, self.snapshot_days)
+        return self.fit(snaps, snaps["won"].to_numpy(), snaps["customer_id"].to_numpy(),
+                        snaps["weight"].to_numpy())
 
     # -- predicting -----------------------------------------------------------------------
     def _inputs(self, X: pd.DataFrame) -> np.ndarray:
-        return model_inputs(X, list(self.feature_names_in_)).to_numpy(dtype=float)
+        # clipped to the range seen in training: a linear model must not extrapolate
+        values = model_inputs(X, list(self.feature_names_in_)).to_numpy(dtype=float)
+        return np.clip(values, self.input_min_, self.input_max_)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated ``[P(lost), P(won)]`` per row of an opportunities-with-features frame."""
-        return self.calibrated_.predict_proba(self._inputs(X))
+        logit = self.explainer_.decision_function(self._inputs(X))
+        return self.calibrator_.predict_proba(logit[:, None])
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """1 where the win probability is at least one half."""
