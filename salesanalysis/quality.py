@@ -269,17 +269,39 @@ def unquantified_by_rep(store: Store | str, team: str | None = None) -> pd.DataF
 
 
 # -- rejected rows -------------------------------------------------------------------------------
-#: A reason line "column: what is wrong; how to fix" (the column part is optional).
-_REASON_LINE = r"^(?:(?:column\s+)?(?P<column>[A-Za-z_][\w]*)\s*:\s+)?(?P<reason>.*)$"
+#: A reason line as the intake writes it: "<file>, row <n>, column <header> (<column>):
+#: value '<v>': <what is wrong>; <how to fix>" (or ": blank: ..."); the header part is only
+#: there when the source header differs from the canonical column.
+_INTAKE_LINE = (
+    r"^.*?, row \d+, column (?P<header>.+?)(?: \((?P<column>\w+)\))?: "
+    r"(?:value '.*?'|blank): (?P<reason>.*)$"
+)
+#: Any other reason line: "column: what is wrong; how to fix" (the column part optional).
+_PLAIN_LINE = r"^(?:(?:column\s+)?(?P<column>[A-Za-z_]\w*)\s*:\s+)?(?P<reason>.*)$"
+
+
+def _parse_reason_lines(lines: pd.Series) -> pd.DataFrame:
+    """Column and reason *kind* of each reason line (vectorised regular expressions)."""
+    intake = lines.str.extract(_INTAKE_LINE)
+    plain = lines.str.extract(_PLAIN_LINE)
+    matched = intake["reason"].notna()
+    column = intake["column"].fillna(intake["header"]).where(matched, plain["column"])
+    reason = intake["reason"].where(matched, plain["reason"])
+    kind = reason.str.split(";", n=1).str[0].str.strip()
+    kind = kind.str.replace(r"'[^']*'|\"[^\"]*\"", "…", regex=True)
+    kind = kind.str.replace(r"\d+(?:[.,]\d+)*", "N", regex=True)
+    return pd.DataFrame({"column": column.fillna("").to_numpy(), "reason": kind.to_numpy()},
+                        index=lines.index)
 
 
 @uses_store
 def rejected_by_reason(store: Store | str) -> pd.DataFrame:
     """Rejected import rows counted by table, column and kind of reason.
 
-    Each rejected row may carry several reasons, one per line of ``rejected_rows.reasons``;
-    each line counts once. The *kind* of a reason is its first clause (before ``;``, the fix)
-    with quoted values and numbers replaced by ``…`` and ``N``, so "row 3" and "row 7" count
+    Each rejected row may carry several reasons, one per line of ``rejected_rows.reasons``
+    (the intake writes ``<file>, row <n>, column <c>: value '<v>': <reason>; <fix>``); each
+    line counts once. The *kind* of a reason is its first clause (before ``;``, the fix) with
+    quoted values and numbers replaced by ``…`` and ``N``, so "row 3" and "row 7" count
     together.
 
     Returns
@@ -300,14 +322,9 @@ def rejected_by_reason(store: Store | str) -> pd.DataFrame:
                              for c in columns})
     lines = raw.assign(line=raw["reasons"].astype(str).str.split(r"\r?\n")).explode("line")
     lines["line"] = lines["line"].str.strip().str.lstrip("-•* ").str.strip()
-    lines = lines[lines["line"] != ""]
-    parts = lines["line"].str.extract(_REASON_LINE)
-    kind = parts["reason"].str.split(";", n=1).str[0].str.strip()
-    kind = kind.str.replace(r"'[^']*'|\"[^\"]*\"", "…", regex=True)
-    kind = kind.str.replace(r"\d+(?:[.,]\d+)*", "N", regex=True)
-    lines = lines.assign(
-        column=parts["column"].fillna("").to_numpy(), reason=kind.to_numpy()
-    ).drop_duplicates(["batch_id", "table_name", "source_row", "column", "reason"])
+    lines = lines[lines["line"] != ""].reset_index(drop=True)
+    lines = pd.concat([lines, _parse_reason_lines(lines["line"])], axis=1)
+    lines = lines.drop_duplicates(["batch_id", "table_name", "source_row", "column", "reason"])
     keys = ["table_name", "column", "reason"]
     out = lines.groupby(keys, sort=True).agg(rows=("line", "size"), example=("line", "first"))
     out = out.reset_index().sort_values(["rows", *keys], ascending=[False, True, True, True],

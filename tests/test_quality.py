@@ -159,6 +159,28 @@ def test_rejected_by_reason(store):
     assert dup["example"].startswith("customer_id: same customer_id as row 3")
 
 
+def test_rejected_by_reason_reads_the_intake_line_format(store):
+    store.upsert("rejected_rows", pd.DataFrame({
+        "batch_id": ["b1", "b1", "b1"], "table_name": ["customers"] * 3,
+        "source_file": ["bad.csv"] * 3, "source_row": [2, 3, 4],
+        "reasons": [
+            "bad.csv, row 2, column 员工人数 (employees): value '-1': must be greater than 0; "
+            "correct the value",
+            "bad.csv, row 3, column employees: value '-5': must be greater than 0; correct the "
+            "value\nbad.csv, row 3, column status: value 'weird': not an allowed value; use one "
+            "of: prospect, active, churned",
+            "bad.csv, row 4, column name: blank: required value is missing; fill it in",
+        ],
+    }))
+    frame = quality.rejected_by_reason(store)
+    assert frame[["column", "reason", "rows"]].values.tolist() == [
+        ["employees", "must be greater than N", 2],
+        ["name", "required value is missing", 1],
+        ["status", "not an allowed value", 1],
+    ]
+    assert frame.loc[0, "example"].startswith("bad.csv, row 2, column 员工人数 (employees)")
+
+
 def test_suspected_duplicates(store):
     frame = quality.suspected_duplicates(store)
     assert frame["customer_id"].tolist() == ["C1", "C2", "C3", "C4", "C5", "C6"]
