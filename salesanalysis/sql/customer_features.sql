@@ -6,42 +6,50 @@
 -- Contacts and the customer's own attributes carry no date: they are used as stored.
 -- Portable DuckDB SQL: max_by for latest values, no select-alias reuse, no list literals.
 WITH keys AS (
-    SELECT DISTINCT
-        CAST(k.customer_id AS VARCHAR) AS customer_id,
-        CAST(k.as_of AS DATE) AS as_of
-    FROM feature_keys k
-    JOIN customers c ON c.customer_id = CAST(k.customer_id AS VARCHAR)
-    WHERE c.first_contact_date IS NULL OR c.first_contact_date <= CAST(k.as_of AS DATE)
+    -- key_id: an integer per pair, so the aggregates below group and join on one integer
+    SELECT customer_id, as_of, row_number() OVER (ORDER BY customer_id, as_of) AS key_id
+    FROM (
+        SELECT DISTINCT
+            CAST(k.customer_id AS VARCHAR) AS customer_id,
+            CAST(k.as_of AS DATE) AS as_of
+        FROM feature_keys k
+        JOIN customers c ON c.customer_id = CAST(k.customer_id AS VARCHAR)
+        WHERE c.first_contact_date IS NULL OR c.first_contact_date <= CAST(k.as_of AS DATE)
+    ) known
 ),
 ix AS (
     SELECT
-        k.customer_id,
-        k.as_of,
+        k.key_id,
         count(*) AS n_interactions,
-        sum(CASE WHEN date_diff('day', i.date, k.as_of) < 90 THEN 1 ELSE 0 END) AS n_interactions_90d,
+        count(CASE WHEN date_diff('day', i.date, k.as_of) < 90 THEN 1 END) AS n_interactions_90d,
         max(i.date) AS last_interaction_date,
-        sum(CASE WHEN i.channel = 'visit' THEN 1 ELSE 0 END) AS n_visits,
-        sum(CASE WHEN i.channel = 'demo' THEN 1 ELSE 0 END) AS n_demos,
-        sum(CASE WHEN i.channel = 'visit' AND r.role IN ('sales_manager', 'director') THEN 1 ELSE 0 END)
+        count(CASE WHEN i.channel = 'visit' THEN 1 END) AS n_visits,
+        count(CASE WHEN i.channel = 'demo' THEN 1 END) AS n_demos,
+        count(CASE WHEN i.channel = 'visit' AND r.role IN ('sales_manager', 'director') THEN 1 END)
             AS n_exec_visits,
-        sum(CASE
-                WHEN lower(i.objection) LIKE '%price%' OR lower(i.objection) LIKE '%cost%'
-                  OR lower(i.objection) LIKE '%expensive%'
+        count(CASE
+                WHEN i.objection ILIKE '%price%' OR i.objection ILIKE '%cost%'
+                  OR i.objection ILIKE '%expensive%'
                   OR i.objection LIKE '%预算%' OR i.objection LIKE '%价格%' THEN 1
-                ELSE 0 END) AS n_price_objections,
+                END) AS n_price_objections,
+        -- latest stage; on a tie (same day) the furthest stage, lost counting as final
         max_by(i.stage, CASE WHEN i.stage IS NOT NULL
-                             THEN CAST(i.date AS VARCHAR) || '|' || i.interaction_id END) AS current_stage,
+                             THEN date_diff('day', DATE '2000-01-01', i.date) * 8
+                                  + CASE i.stage WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2
+                                                 WHEN 'proposal' THEN 3 WHEN 'negotiation' THEN 4
+                                                 WHEN 'won' THEN 5 ELSE 6 END
+                             END) AS current_stage,
         max(CASE i.stage
                 WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2 WHEN 'proposal' THEN 3
                 WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 ELSE 0 END) AS max_stage_rank,
         max(CASE
                 WHEN i.stage IN ('proposal', 'negotiation', 'won') THEN 1
-                WHEN lower(i.summary) LIKE '%proposal%' OR i.summary LIKE '%方案%' THEN 1
+                WHEN i.summary ILIKE '%proposal%' OR i.summary LIKE '%方案%' THEN 1
                 ELSE 0 END) AS proposal_flag
     FROM keys k
     JOIN interactions i ON i.customer_id = k.customer_id AND i.date <= k.as_of
     LEFT JOIN reps r ON r.rep_id = i.rep_id
-    GROUP BY k.customer_id, k.as_of
+    GROUP BY k.key_id
 ),
 ct AS (
     SELECT
@@ -51,16 +59,15 @@ ct AS (
         max(CASE WHEN decision_role = 'decision_maker' THEN 1 ELSE 0 END) AS dm_reached,
         max(CASE WHEN decision_role = 'decision_maker' AND attitude = 'supportive' THEN 1 ELSE 0 END)
             AS dm_supportive,
-        sum(CASE WHEN attitude = 'supportive' THEN 1 ELSE 0 END) AS n_supportive,
-        sum(CASE WHEN attitude = 'opposed' THEN 1 ELSE 0 END) AS n_opposed
+        count(CASE WHEN attitude = 'supportive' THEN 1 END) AS n_supportive,
+        count(CASE WHEN attitude = 'opposed' THEN 1 END) AS n_opposed
     FROM contacts
     WHERE customer_id IN (SELECT customer_id FROM keys)
     GROUP BY customer_id
 ),
 op_then AS (
     SELECT
-        k.customer_id,
-        k.as_of,
+        k.key_id,
         o.amount,
         o.created_date,
         o.closed_date,
@@ -72,11 +79,10 @@ op_then AS (
 ),
 op AS (
     SELECT
-        customer_id,
-        as_of,
-        sum(CASE WHEN outcome_then = 'open' THEN 1 ELSE 0 END) AS n_opps_open,
-        sum(CASE WHEN outcome_then = 'won' THEN 1 ELSE 0 END) AS n_opps_won,
-        sum(CASE WHEN outcome_then = 'lost' THEN 1 ELSE 0 END) AS n_opps_lost,
+        key_id,
+        count(CASE WHEN outcome_then = 'open' THEN 1 END) AS n_opps_open,
+        count(CASE WHEN outcome_then = 'won' THEN 1 END) AS n_opps_won,
+        count(CASE WHEN outcome_then = 'lost' THEN 1 END) AS n_opps_lost,
         sum(CASE WHEN outcome_then = 'open' THEN coalesce(amount, 0) ELSE 0 END) AS open_amount,
         sum(CASE WHEN outcome_then = 'won' THEN coalesce(amount, 0) ELSE 0 END) AS won_amount,
         max(CASE WHEN outcome_then = 'open' THEN amount END) AS max_open_amount,
@@ -84,12 +90,11 @@ op AS (
             AS avg_won_cycle_days,
         max(CASE WHEN outcome_then = 'won' THEN closed_date END) AS last_won_date
     FROM op_then
-    GROUP BY customer_id, as_of
+    GROUP BY key_id
 ),
 od AS (
     SELECT
-        k.customer_id,
-        k.as_of,
+        k.key_id,
         count(*) AS n_orders,
         sum(coalesce(o.amount, 0)) AS order_amount,
         sum(CASE WHEN date_diff('day', o.date, k.as_of) < 365 THEN coalesce(o.amount, 0) ELSE 0 END)
@@ -98,21 +103,22 @@ od AS (
         max(o.date) AS last_order_date
     FROM keys k
     JOIN orders o ON o.customer_id = k.customer_id AND o.date <= k.as_of
-    GROUP BY k.customer_id, k.as_of
+    GROUP BY k.key_id
 ),
 fb AS (
     SELECT
-        k.customer_id,
-        k.as_of,
+        k.key_id,
         count(f.satisfaction) AS n_feedback,
-        sum(f.satisfaction) AS sum_satisfaction,
+        sum(CAST(f.satisfaction AS DOUBLE)) AS sum_satisfaction,
         avg(f.satisfaction) AS mean_satisfaction,
+        -- latest response; on a tie (same day) the lower score
         max_by(f.satisfaction, CASE WHEN f.satisfaction IS NOT NULL
-                                    THEN CAST(f.date AS VARCHAR) || '|' || f.feedback_id END)
+                                    THEN date_diff('day', DATE '2000-01-01', f.date) * 8
+                                         + (6 - f.satisfaction) END)
             AS latest_satisfaction
     FROM keys k
     JOIN feedback f ON f.customer_id = k.customer_id AND f.date <= k.as_of
-    GROUP BY k.customer_id, k.as_of
+    GROUP BY k.key_id
 )
 SELECT
     k.customer_id,
@@ -192,9 +198,9 @@ SELECT
 FROM keys k
 JOIN customers c ON c.customer_id = k.customer_id
 LEFT JOIN industries ind ON ind.industry = c.industry
-LEFT JOIN ix ON ix.customer_id = k.customer_id AND ix.as_of = k.as_of
+LEFT JOIN ix ON ix.key_id = k.key_id
 LEFT JOIN ct ON ct.customer_id = k.customer_id
-LEFT JOIN op ON op.customer_id = k.customer_id AND op.as_of = k.as_of
-LEFT JOIN od ON od.customer_id = k.customer_id AND od.as_of = k.as_of
-LEFT JOIN fb ON fb.customer_id = k.customer_id AND fb.as_of = k.as_of
+LEFT JOIN op ON op.key_id = k.key_id
+LEFT JOIN od ON od.key_id = k.key_id
+LEFT JOIN fb ON fb.key_id = k.key_id
 ORDER BY k.customer_id, k.as_of
