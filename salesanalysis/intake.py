@@ -134,7 +134,7 @@ def _number_rows(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
     frame.index = pd.RangeIndex(first_row, first_row + len(frame), name="_row")
     frame.columns = [re.sub(r"\s*\n\s*", " / ", str(c)).strip() for c in frame.columns]
     if len(frame.columns):
-        blank = pd.concat([blank_mask(frame[c]) for c in frame.columns], axis=1).all(axis=1)
+        blank = (frame.isna() | (frame == "")).all(axis=1)
         frame = frame[~blank]
     return frame
 

@@ -465,11 +465,16 @@ def stable_id(parts: pd.DataFrame, prefix: str) -> pd.Series:
 _EMPTY = {"str": "string", "float": "float64", "int": "Int64", "date": "datetime64[ns]"}
 
 
+def _take(uniques: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Map per-distinct-value results back to rows (code -1 = missing)."""
+    return pd.Series(uniques.array.take(codes, allow_fill=True), index=index)
+
+
 def _as_text(values: pd.Series) -> pd.Series:
     if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
         values = values.astype("Int64")
     text = values.astype("string").str.strip()
-    return text.where(text.str.len() > 0)
+    return text.mask(text == "")
 
 
 def apply_target(
@@ -518,16 +523,19 @@ def apply_target(
     for col, colspec in spec.columns.items():
         if col not in placed:
             continue
-        values = raw[placed[col]]
+        # work on the distinct values only (ids aside, columns repeat a lot), then map back
+        source_values = raw[placed[col]]
+        codes, uniques = pd.factorize(source_values, use_na_sentinel=True)
+        values = pd.Series(uniques)
         if colspec.kind == "str" or col in target.values or col in target.fixes:
             text = _as_text(values)
             for wrong, right in target.fixes.get(col, {}).items():
-                hit = text.str.casefold() == str(wrong).casefold()
-                hit = hit.fillna(False).astype(bool)
-                if hit.any():
+                hit = (text.str.casefold() == str(wrong).casefold()).fillna(False).astype(bool)
+                n_rows = int(np.isin(codes, np.flatnonzero(hit.to_numpy())).sum())
+                if n_rows:
                     warnings.append(
                         f"{data_file}: {headers[col]}: {wrong!r} corrected to {right!r} in "
-                        f"{int(hit.sum()):,} rows"
+                        f"{n_rows:,} rows"
                     )
                     text = text.mask(hit, right)
             table = {str(k).strip().casefold(): v for k, v in target.values.get(col, {}).items()}
@@ -538,21 +546,21 @@ def apply_target(
                 text = mapped.where(folded.isin(list(table)), text).astype("string")
             values = text
         if colspec.kind == "str":
-            out[col] = values
-        elif colspec.kind in ("float", "int"):
+            out[col] = _take(values, codes, raw.index)
+            continue
+        if colspec.kind in ("float", "int"):
             unit = unit_factor(target.units.get(col))
             parser = parse_number if colspec.kind == "float" else parse_integer
             parsed, bad = parser(values, unit)
-            add_issue(bad, col, raw[placed[col]],
-                      "not a number; write digits, optionally with a unit (12万, 1.5M, 3k) or "
+            reason = ("not a number; write digits, optionally with a unit (12万, 1.5M, 3k) or "
                       "currency (¥1,200)" + ("" if colspec.kind == "float" else ", whole numbers"))
-            out[col] = parsed
         else:
             parsed, bad = parse_date(values, tuple(target.date_formats.get(col, ())))
             formats = ", ".join(target.date_formats.get(col, [])) or "YYYY-MM-DD"
-            add_issue(bad, col, raw[placed[col]],
-                      f"not a date; write it as {formats} (e.g. 2024-03-31)")
-            out[col] = parsed
+            reason = f"not a date; write it as {formats} (e.g. 2024-03-31)"
+        bad_rows = pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=raw.index)
+        add_issue(bad_rows, col, source_values, reason)
+        out[col] = _take(parsed, codes, raw.index)
 
     for col, value in target.defaults.items():
         if col not in out:
@@ -575,10 +583,17 @@ def apply_target(
         out[col] = parent[parent_col].reindex(out.index).astype("string")
 
     for col, derive in target.derive.items():
-        parts = pd.DataFrame({c: out[c] if c in out else pd.Series(pd.NA, index=out.index)
-                              for c in derive.from_})
+        need = blank_mask(out[col]) if col in out else pd.Series(True, index=out.index)
+        if not need.any():
+            continue
+        parts = pd.DataFrame({c: out.loc[need, c] if c in out
+                              else pd.Series(pd.NA, index=out.index[need]) for c in derive.from_})
         made = stable_id(parts, derive.prefix)
-        out[col] = out[col].where(~blank_mask(out[col]), made) if col in out else made
+        if col in out:
+            out[col] = out[col].astype("string")
+            out.loc[need, col] = made
+        else:
+            out[col] = made.reindex(out.index).astype("string")
 
     for col, lookup in target.lookups.items():
         if col not in out:
