@@ -418,25 +418,38 @@ def stale_customers(
         ``first_contact_date``, ``last_touch`` (NaT when never touched), ``interactions`` (up
         to as_of), ``days_since_touch`` (since the last touch, or the first contact when never
         touched; NaN when neither is known). Churned customers and customers first contacted
-        after ``as_of`` are left out. Longest untouched first, then by customer id.
+        after ``as_of`` are left out. Longest untouched first, then by customer id. When
+        ``as_of`` is None and the store holds no dated data, the frame is empty and
+        ``attrs["as_of"]`` is None.
     """
     if int(stale_days) < 1:
         raise ParameterError(f"stale_days must be a whole number of days >= 1, got {stale_days!r}")
     team = check_team(store, team)
-    when = resolve_as_of(store, as_of)
+    no_dates = (as_of is None or not str(as_of).strip()) and store.latest_date() is None
+    # A store of customers only (no dated rows) has nothing to judge staleness against: no
+    # customer is listed (attrs["as_of"] is None) rather than an error or the wall clock.
+    when = None if no_dates else resolve_as_of(store, as_of)
     frame = store.query(
-        load_sql("quality_stale"), {"team": team, "as_of": when, "stale_days": int(stale_days)}
+        load_sql("quality_stale"),
+        {"team": team, "as_of": when or date(1, 1, 1), "stale_days": int(stale_days)},
     )
+    if when is None:
+        frame = frame.iloc[0:0]
     frame = _label_reps(frame)
     frame["days_since_touch"] = frame["days_since_touch"].astype("float64")
     frame["interactions"] = frame["interactions"].astype("int64")
-    frame.attrs.update(as_of=str(when), stale_days=int(stale_days), team=team)
+    frame.attrs.update(as_of=str(when) if when else None, stale_days=int(stale_days), team=team)
     return frame
 
 
 def stale_text(stale: pd.DataFrame) -> str:
     """One markdown sentence on the result of :func:`stale_customers`."""
     days = stale.attrs.get("stale_days", "?")
+    if stale.attrs.get("as_of") is None:
+        return (
+            "The store holds no interactions or other dated data yet, so no customer can be "
+            "judged stale; import interactions or pass an explicit as_of date."
+        )
     return (
         f"As of **{stale.attrs.get('as_of', '?')}**, {len(stale):,} customers (not churned) have "
         f"had no interaction for {days} days or more"

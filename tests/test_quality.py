@@ -222,6 +222,19 @@ def test_stale_text(store):
     )
 
 
+def test_stale_customers_on_a_store_without_dated_data():
+    with Store(":memory:", create=True) as s:
+        s.upsert("customers", pd.DataFrame({"customer_id": ["C1", "C2"], "name": ["X", "Y"],
+                                            "first_contact_date": [_d("2020-01-01"), _d(None)]}))
+        stale = quality.stale_customers(s)
+        assert stale.empty and stale.attrs["as_of"] is None
+        assert "no interactions or other dated data" in quality.stale_text(stale)
+        assert quality.stale_by_rep(stale).empty
+        # an explicit as_of still works: the customer has never been touched since 2020
+        assert quality.stale_customers(s, as_of="2026-01-01")["customer_id"].tolist() == [
+            "C2", "C1"]
+
+
 def test_stale_by_rep(store):
     stale = quality.stale_customers(store, as_of="2026-10-31")
     frame = quality.stale_by_rep(stale)
