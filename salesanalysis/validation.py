@@ -2,8 +2,8 @@
 
 The rules come from ``sql/schema_v1.sql`` itself (one source of truth): column types, NOT NULL,
 and the CHECK constraints (allowed values, ranges) become a pandera ``DataFrameSchema`` per
-table, plus frame-wide date sanity checks (a deal closes on or after it was created, an action
-is done on or after ... nothing before the first contact). Frames are validated whole with
+table, plus frame-wide date sanity checks (a deal closes on or after it was created; an
+unparseable date is rejected earlier, by the mapping's date parser). Frames are validated whole with
 ``lazy=True`` so every failure of every row is collected; failures come back as one row per
 (source row, column) problem, with a readable reason and fix.
 
@@ -19,6 +19,8 @@ Flags written to ``flagged_rows.flag`` by the intake:
 - ``suspected_duplicate``: the record's normalised company name equals that of another
   customer with a different ``customer_id``; ``detail`` names the other record.
 - ``missing_reference``: a lookup column was blank, loaded as NULL (mapping ``if_blank: flag``).
+- ``unknown_reference``: a lookup name matched no row (e.g. the template's owner rep not in
+  ``reps``), loaded as NULL (mapping ``if_unknown: flag``).
 - ``missing_account``: the Maven CRM mapping's name for a deal without an account (loaded with
   ``customer_id`` NULL); any mapping may choose its own flag name for a blank lookup.
 """
@@ -42,10 +44,7 @@ MONEY_COLUMNS = frozenset({"annual_revenue", "budget", "amount"})
 QUANTIFIED_TEXT_COLUMNS = ("pain_points", "need_description")
 
 #: Date pairs that must be ordered: (table, earlier, later).
-DATE_ORDER = (
-    ("opportunities", "created_date", "closed_date"),
-    ("actions", "due_date", None),
-)
+DATE_ORDER = (("opportunities", "created_date", "closed_date"),)
 
 # Company suffixes dropped when comparing names for suspected duplicates (zh and en).
 _SUFFIXES = (
