@@ -460,3 +460,69 @@ def suggest_weights(
         fitted_cv_auc=fitter.cv_auc_, n_won=result.n_won, n_lost=result.n_lost,
         yaml_text=text, out_path=written, fitter=fitter,
     )
+
+
+# -- what the notebook shows -------------------------------------------------------------------
+
+
+def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
+    """How many customers each grade holds and the score range it covers.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        From :func:`salesanalysis.scoring.grade_customers`.
+
+    Returns
+    -------
+    DataFrame
+        ``grade`` (A, B, C), ``customers``, ``share``, ``min_score``, ``median_score``,
+        ``max_score``, plus the mean of each dimension score.
+    """
+    grouped = grades.groupby("grade")
+    table = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "min_score": grouped["score"].min(),
+            "median_score": grouped["score"].median(),
+            "max_score": grouped["score"].max(),
+            **{f"mean_{d}": grouped[d].mean() for d in DIMENSIONS},
+        }
+    ).reindex(["A", "B", "C"])
+    table["customers"] = table["customers"].fillna(0).astype(int)
+    table.insert(1, "share", (table["customers"] / max(len(grades), 1)).round(3))
+    return table.round(2).rename_axis("grade").reset_index()
+
+
+def plot_grade_distribution(grades: pd.DataFrame):
+    """Histogram of the total score, coloured by grade (the cut-offs are where colours meet).
+
+    Parameters
+    ----------
+    grades : DataFrame
+        From :func:`salesanalysis.scoring.grade_customers`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    palette = dict(zip(["A", "B", "C"], sns.color_palette("colorblind", 3), strict=True))
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
+        fig = Figure(figsize=(9, 4), dpi=100, layout="constrained")
+        ax = fig.subplots()
+        if grades.empty:
+            ax.text(0.5, 0.5, "No customers graded", ha="center", va="center",
+                    transform=ax.transAxes)
+            return fig
+        data = grades.assign(grade=pd.Categorical(grades["grade"], ["A", "B", "C"]))
+        sns.histplot(data=data, x="score", hue="grade", hue_order=["A", "B", "C"],
+                     palette=palette, bins=40, multiple="stack", ax=ax)
+        counts = data["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)
+        ax.set_title("Total score of each customer, by grade: "
+                     + ", ".join(f"{g} {n:,}" for g, n in counts.items()))
+        ax.set_xlabel("Total score (0-100)")
+        ax.set_ylabel("Customers")
+    return fig
