@@ -812,7 +812,8 @@ def grade_profiles(grades: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame
     agg = agg.drop(columns="median_stage_rank").reset_index()
     roles = agg["median_roles_reached"].fillna(0).to_numpy()
     summary = (
-        agg["grade"].to_numpy(dtype=object) + ": " + _int_text(agg["count"]) + " customers ("
+        agg["grade"].to_numpy(dtype=object) + ": " + _int_text(agg["count"])
+        + np.where(agg["count"] == 1, " customer (", " customers (")
         + _int_text(np.rint(agg["share"].to_numpy() * 100)) + "%), median budget "
         + format_money(agg["median_budget"].to_numpy(dtype=float))
         + ", decision chain of " + _tenths_text(roles) + np.where(roles == 1, " role", " roles")

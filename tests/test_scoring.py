@@ -206,6 +206,22 @@ def test_reasons_readable_for_everyone_and_top_n(config):
             .str.split("; ").str[0].to_numpy()).all()  # fmt: skip
 
 
+def test_neutral_baseline_explains_a_lone_customer(config):
+    f = features(1)
+    neutral = config.model_copy(deep=True)
+    neutral.reasons.baseline = "neutral"
+    assert grade_customers(f, config)["reasons"].iloc[0].startswith("close to the average")
+    reasons = grade_customers(f, neutral)["reasons"].iloc[0]
+    sizes = [abs(int(piece.split(" ")[0])) for piece in reasons.split("; ")]
+    assert len(sizes) == 3 and sizes == sorted(sizes, reverse=True) and sizes[0] > 0
+    # the biggest piece is the factor farthest from 50 points, weighted
+    pts = dimension_scores(f, neutral).iloc[0]
+    from salesanalysis.scoring import _factors
+
+    impact = {name: abs(pts[f"{name}_points"] - 50) * w for _, name, _, w in _factors(neutral)}
+    assert sizes[0] == round(max(impact.values()))
+
+
 def test_reason_texts_for_days_and_negative_values(config):
     f = twins("days_to_deadline", 300.0, 35.0)
     f.loc[0, "days_to_deadline"] = -10.0
