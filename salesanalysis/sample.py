@@ -50,7 +50,7 @@ Planted effects (sizes are logit coefficients in :data:`WIN_EFFECTS`)
 --------------------------------------------------------------------
 1. Price sensitivity: ~33% of customers are price-sensitive (cost/price pain points, price
    objections in ~22% of their deal touchpoints vs ~2% for others). They win less
-   (-1.1 logit), and ~70% of their losses have ``loss_reason`` ``price``, mostly to the cheap
+   (-1.5 logit), and ~70% of their losses have ``loss_reason`` ``price``, mostly to the cheap
    competitor ``ValueSoft``.
 2. Large (``employees >=`` :data:`LARGE_EMPLOYEES`), urgent (``need_deadline`` within
    :data:`URGENT_DAYS` days of the deal's creation) customers with a short decision chain
@@ -58,7 +58,7 @@ Planted effects (sizes are logit coefficients in :data:`WIN_EFFECTS`)
    urgency and reaching the decision maker).
 3. Executive visit: a ``visit`` interaction by a ``sales_manager`` or ``director`` before
    close (on ~45% of the top-third deals by amount, ~10% of others) raises the win rate of
-   large deals (+1.3 for top-third deals, +0.2 for the rest).
+   large deals (+1.6 for top-third deals, +0.2 for the rest).
 4. Rep skill: each rep has a hidden skill ~ N(0, 0.6) that shifts both the win logit of their
    deals and the chance their actions are done on time (``done_date <= due_date``).
 5. Hidden personas (:data:`PERSONAS`): cost-focused SMB, innovation-driven enterprise,
@@ -232,14 +232,14 @@ PERSONAS: dict[str, dict] = {
 
 #: Win model: logit = sum of these effects (see the module docstring).
 WIN_EFFECTS = {
-    "intercept": -0.45,
-    "price_sensitive": -1.3,
+    "intercept": -0.35,
+    "price_sensitive": -1.5,
     "urgent": 0.45,
     "decision_maker_reached": 0.35,
     "per_contact_beyond_two": -0.15,
     "large_urgent_short_chain": 1.2,
     "big_deal": -0.35,
-    "exec_visit_big_deal": 1.3,
+    "exec_visit_big_deal": 1.6,
     "exec_visit_other_deal": 0.2,
     "decision_maker_supportive": 0.8,
     "decision_maker_opposed": -0.8,
@@ -433,7 +433,7 @@ class _SampleBuilder:
         self.v = _vocab(locale)
         self.locale = locale
         end = pd.Timestamp(end_date)
-        start = end - pd.DateOffset(months=months) + pd.Timedelta(days=1)
+        start = end + pd.Timedelta(days=1) - pd.DateOffset(months=months)
         self.w = _Window(int(start.value // 86_400_000_000_000), int(end.value // 86_400_000_000_000))
         self.n = n_customers
         self.persona_names = tuple(PERSONAS)
@@ -902,7 +902,7 @@ class _SampleBuilder:
         role = role_tab[strat[plan], step]
         team = self.region[cust]
         owner = np.choose(role, [self.owner[cust], self.rep_manager[self.owner[cust]], self._engineer(team), np.zeros(m, np.int64)])
-        on_time = rng.random(m) < _sigmoid(1.0 + 2.0 * self.rep_skill[owner])
+        on_time = rng.random(m) < _sigmoid(1.0 + 2.5 * self.rep_skill[owner])
         done = np.where(on_time, due - _uniform_int(rng, 0, 6, m), due + _uniform_int(rng, 1, 25, m))
         done = np.maximum(done, plan_start[plan])
         u = rng.random(m)
@@ -973,9 +973,9 @@ class _SampleBuilder:
         if zh:
             variants = [
                 name.str[:2] + " " + name.str[2:],
-                name.str.replace("有限公司", "有限责任公司", regex=False),
+                name.str.replace(r"(股份|集团)?有限公司$", "有限责任公司", regex=True),
                 " " + name + " ",
-                name.str.replace("有限公司", "公司", regex=False),
+                name.str.replace(r"(股份|集团)?有限公司$", "公司", regex=True),
             ]
         else:
             variants = [
@@ -1009,10 +1009,10 @@ class _SampleBuilder:
         region = cat(np.array(v["regions"], dtype=object)[self.region], np.array(v["regions"], dtype=object)[self.region[src]])
         budget = cat(self.budget, np.where(rng.random(nd) < 0.5, self.budget[src], np.nan))
         n = nb + nd
-        industry[rng.random(n) < 0.04] = None
-        employees[rng.random(n) < 0.04] = np.nan
-        region[rng.random(n) < 0.03] = None
-        budget[rng.random(n) < 0.05] = np.nan
+        industry[rng.choice(n, round(0.04 * n), replace=False)] = None
+        employees[rng.choice(n, round(0.04 * n), replace=False)] = np.nan
+        region[rng.choice(n, round(0.03 * n), replace=False)] = None
+        budget[rng.choice(n, round(0.05 * n), replace=False)] = np.nan
         status = cat(self.status.astype(object), np.full(nd, "prospect", dtype=object))
         self.tables["customers"] = _frame("customers", {
             "customer_id": self.all_cust_ids,
