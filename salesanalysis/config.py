@@ -70,23 +70,33 @@ def format_validation_error(file: str, exc: ValidationError) -> ConfigError:
 
 
 def _allowed_keys(exc: ValidationError, loc: tuple) -> list[str]:
-    model = getattr(exc, "_model", None)
-    if model is None:
-        return []
-    fields: Any = model
+    """Keys allowed at ``loc``: walks models, skipping dict keys and list indexes."""
+    import types
+    import typing
+
+    current: Any = getattr(exc, "_model", None)
+    skip = 0
     for part in loc:
-        if isinstance(part, int):
+        if skip:
+            skip -= 1
             continue
-        annotation = getattr(fields, "model_fields", {}).get(part)
-        if annotation is None:
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
             return []
-        fields = _model_of(annotation.annotation)
-        if fields is None:
+        annotation = info.annotation
+        while typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        if typing.get_origin(annotation) in (list, dict, tuple, set):
+            skip = 1
+        current = _model_of(annotation)
+        if current is None:
             return []
-    return sorted(getattr(fields, "model_fields", {}))
+    return sorted(getattr(current, "model_fields", {})) if current is not None else []
 
 
 def _model_of(annotation: Any) -> Any:
+    """The pydantic model inside an annotation (``Model``, ``list[Model]``,
+    ``dict[str, Model]``, ``Model | None``), or None."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():
