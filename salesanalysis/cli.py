@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 
 from .exceptions import SalesAnalysisError
@@ -196,6 +197,10 @@ def main(argv: list[str] | None = None) -> None:
         app(args=args, standalone_mode=False)
     except SalesAnalysisError as exc:
         typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except duckdb.Error as exc:  # store locked, constraint broken: one line, nothing written
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: store {state.db}: {first} (nothing was written)", err=True)
         sys.exit(1)
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("aborted", err=True)
