@@ -32,8 +32,11 @@ REQUIRED = (
 
 #: Overdue ratio (days since last order / usual interval) from which orders count as slipping.
 OVERDUE_RATIO = 1.5
-#: Satisfaction trend (points, negative = falling) at or below which satisfaction is slipping.
-SATISFACTION_DROP = -0.5
+#: Satisfaction trend (latest score minus the mean of the earlier ones, in points) at or below
+#: which satisfaction is slipping: a full point, so one noisy half-point answer does not count.
+SATISFACTION_DROP = -1.0
+#: Latest satisfaction (1-5) at or below which a fall counts (a customer still at 4/5 is fine).
+NEUTRAL_SATISFACTION = 3.0
 #: Latest satisfaction (1-5) at or below which a customer is unhappy whatever the trend.
 LOW_SATISFACTION = 2.0
 
@@ -134,12 +137,14 @@ def at_risk_customers(
         given, "valuable" means a customer-value score at or above the quantile and the grade
         is shown; otherwise it means the yearly value at stake at or above the quantile.
     min_value_quantile : float, default 0.5
-        Only customers at or above this quantile of value (among ordering customers) count.
+        Only customers at or above this quantile of value among repeat customers (those with
+        an order cadence of their own) count. Churned customers (``status``) never count.
     overdue_ratio : float, default 1.5
         Orders are slipping once the time since the last order exceeds this multiple of the
         customer's own usual interval.
-    satisfaction_drop : float, default -0.5
-        Satisfaction is slipping when its trend is at or below this (points), or the latest
+    satisfaction_drop : float, default -1.0
+        Satisfaction is slipping when its trend (latest score minus the mean of the earlier
+        ones) is at or below this and the latest score is 3/5 or lower, or when the latest
         score is 2/5 or lower.
 
     Returns
@@ -175,13 +180,24 @@ def at_risk_customers(
         )
     else:
         value_basis = prop["value_at_stake"]
-    cut = value_basis.quantile(min_value_quantile) if value_basis.notna().any() else np.inf
+    # "valuable" is judged among repeat customers (own cadence), the existing-customer base
+    pool = value_basis.where(prop["own_cadence"].to_numpy())
+    if pool.notna().sum() == 0:
+        pool = value_basis
+    cut = pool.quantile(min_value_quantile) if pool.notna().any() else np.inf
     valuable = (value_basis >= cut).to_numpy()
+    if "status" in info.columns:  # churned customers are gone, not at risk
+        valuable = valuable & (info["status"].astype(object) != "churned").to_numpy()
 
     orders_slip = (prop["own_cadence"] & (prop["overdue_ratio"] >= overdue_ratio)).to_numpy()
     trend = prop["satisfaction_trend"]
     latest = prop["latest_satisfaction"]
-    sat_slip = ((trend <= satisfaction_drop) | (latest <= LOW_SATISFACTION)).fillna(False).to_numpy()
+    # a fall that leaves the customer satisfied (5 -> 4) is noise; a fall to 3/5 or lower, or
+    # any score of 2/5 or lower, is not
+    sat_slip = (
+        ((trend <= satisfaction_drop) & (latest <= NEUTRAL_SATISFACTION))
+        | (latest <= LOW_SATISFACTION)
+    ).fillna(False).to_numpy()
     prop["orders_slipping"] = orders_slip
     prop["satisfaction_slipping"] = sat_slip
 

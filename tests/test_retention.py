@@ -99,3 +99,42 @@ def test_bad_inputs_give_clear_errors(features):
 def test_format_money():
     s = format_money(pd.Series([1_234_567.0, 3_500.0, 12.0, np.nan]))
     assert list(s) == ["1.2M", "4k", "12", "n/a"]
+
+
+def test_churned_customers_are_gone_not_at_risk(features):
+    f = features.assign(status=["active", "active", "active", "prospect", "churned", "active"])
+    out = at_risk_customers(f, min_value_quantile=0.0)
+    assert "c5" not in set(out["customer_id"])
+    assert {"c1", "c6"} <= set(out["customer_id"])
+
+
+def test_a_satisfied_customer_dipping_one_point_is_not_slipping(features):
+    f = features.assign(latest_satisfaction=[4.0, 5.0, np.nan, np.nan, 4.0, 3.0],
+                        satisfaction_trend=[0.0, 0.2, np.nan, np.nan, -1.0, 0.0])
+    out = at_risk_customers(f, min_value_quantile=0.0)
+    assert "c5" not in set(out["customer_id"])  # 5 -> 4 is noise
+    f.loc[4, "latest_satisfaction"] = 3.0  # 4 -> 3 is a fall
+    assert "c5" in set(at_risk_customers(f, min_value_quantile=0.0)["customer_id"])
+
+
+def test_sample_at_risk_list_finds_the_planted_slipping_customers():
+    from salesanalysis.features import customer_features
+    from salesanalysis.sample import generate_sample, load_sample
+    from salesanalysis.store import Store
+
+    truth = generate_sample(n_customers=600, months=18, seed=42)["_truth"]
+    planted = set(truth.loc[truth["at_risk"], "customer_id"])
+    churned = set(truth.loc[truth["churned"], "customer_id"])
+    with Store(":memory:", create=True) as st:
+        load_sample(st, n_customers=600, months=18, seed=42)
+        features = customer_features(st)
+    listed = at_risk_customers(features, min_value_quantile=0.0)
+    found = set(listed["customer_id"])
+    # most of the list is planted at-risk customers, though they are ~4% of all customers
+    assert len(found & planted) >= 8
+    assert len(found & planted) / len(found) > 0.3
+    assert not found & churned
+    assert listed["value_at_stake"].is_monotonic_decreasing
+    prop = repurchase_propensity(features).set_index("customer_id")["repurchase_propensity"]
+    at_risk = prop.index.isin(list(planted))
+    assert prop[at_risk].mean() < prop[~at_risk].mean() - 0.15

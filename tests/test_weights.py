@@ -188,3 +188,26 @@ def test_thin_history_refuses_to_suggest(tmp_path):
     with pytest.raises(InsufficientHistoryError, match="fewer than 50 of each"):
         suggest_weights(tiny_store(), out_path=tmp_path / "s.yaml")
     assert not (tmp_path / "s.yaml").exists()
+
+
+def test_grade_distribution_table_and_chart():
+    from matplotlib.figure import Figure
+
+    from salesanalysis.weights import grade_distribution, plot_grade_distribution
+
+    grades = pd.DataFrame({
+        "customer_id": ["a", "b", "c", "d", "e"], "grade": ["A", "B", "B", "C", "C"],
+        "score": [80.0, 60.0, 50.0, 30.0, 20.0],
+        **{d: [50.0, 40.0, 30.0, 20.0, 10.0] for d in DIMENSIONS},
+    })
+    table = grade_distribution(grades)
+    assert list(table["grade"]) == ["A", "B", "C"]
+    assert list(table["customers"]) == [1, 2, 2]
+    assert list(table["share"]) == [0.2, 0.4, 0.4]
+    assert list(table["min_score"]) == [80.0, 50.0, 20.0]
+    assert table.loc[1, "mean_deal_probability"] == 35.0
+    fig = plot_grade_distribution(grades)
+    assert isinstance(fig, Figure)
+    assert fig.axes[0].get_title() == "Total score of each customer, by grade: A 1, B 2, C 2"
+    only_c = grade_distribution(grades[grades.grade == "C"])
+    assert list(only_c["customers"]) == [0, 0, 2]
