@@ -222,6 +222,21 @@ def test_neutral_baseline_explains_a_lone_customer(config):
     assert sizes[0] == round(max(impact.values()))
 
 
+def test_reasons_with_many_factors(config):
+    big = config.model_copy(deep=True)
+    factors = big.dimensions["customer_value"].factors
+    for i in range(40):  # 40 silent copies, then one that dominates: position 59 of 60
+        factors[f"budget_{i}"] = factors["budget"].model_copy(update={"weight": 0.0})
+    factors["budget_39"] = factors["budget"].model_copy(update={"weight": 50.0})
+    f = features(30)
+    g = grade_customers(f, big)
+    assert g["reasons"].str.split("; ").map(len).eq(3).all()
+    richest = f["expected_amount"].idxmax()
+    assert g.loc[richest, "reasons"].startswith("+") and "budget" in g.loc[richest, "reasons"]
+    poorest = g.loc[f["expected_amount"].idxmin(), "reasons"]
+    assert poorest.startswith("-") and "budget" in poorest.split("; ")[0]
+
+
 def test_reason_texts_for_days_and_negative_values(config):
     f = twins("days_to_deadline", 300.0, 35.0)
     f.loc[0, "days_to_deadline"] = -10.0
