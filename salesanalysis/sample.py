@@ -58,7 +58,7 @@ Planted effects (sizes are logit coefficients in :data:`WIN_EFFECTS`)
    urgency and reaching the decision maker).
 3. Executive visit: a ``visit`` interaction by a ``sales_manager`` or ``director`` before
    close (on ~45% of the top-third deals by amount, ~10% of others) raises the win rate of
-   large deals (+1.6 for top-third deals, +0.2 for the rest).
+   large deals (+1.7 for top-third deals, which otherwise win less (-0.5); +0.2 for the rest).
 4. Rep skill: each rep has a hidden skill ~ N(0, 0.6) that shifts both the win logit of their
    deals and the chance their actions are done on time (``done_date <= due_date``).
 5. Hidden personas (:data:`PERSONAS`): cost-focused SMB, innovation-driven enterprise,
@@ -238,8 +238,8 @@ WIN_EFFECTS = {
     "decision_maker_reached": 0.35,
     "per_contact_beyond_two": -0.15,
     "large_urgent_short_chain": 1.2,
-    "big_deal": -0.35,
-    "exec_visit_big_deal": 1.6,
+    "big_deal": -0.5,
+    "exec_visit_big_deal": 1.7,
     "exec_visit_other_deal": 0.2,
     "decision_maker_supportive": 0.8,
     "decision_maker_opposed": -0.8,
@@ -679,8 +679,8 @@ class _SampleBuilder:
         yearly = repeat_amount * 365 / interval
         eligible = self.existing & ~churned & (s0 <= w.end - 5 * interval) & (interval <= 75)
         eligible &= (last_won == _NAT) | (last_won < w.end - CHURN_DAYS)
-        valuable = eligible & (yearly >= np.median(yearly[eligible])) if eligible.any() else eligible
-        self.at_risk = valuable & (rng.random(nb) < 0.5)
+        valuable = eligible & (yearly >= np.quantile(yearly[eligible], 0.6)) if eligible.any() else eligible
+        self.at_risk = valuable & (rng.random(nb) < 0.6)
         gap = interval * (1.8 + 0.6 * rng.random(nb))
         stop = np.where(churned, self.churn_day, np.where(self.at_risk, w.end - np.rint(gap).astype(np.int64), w.end))
         self.slip_start = np.where(self.at_risk, stop - np.rint(2.5 * interval).astype(np.int64), _NAT)
@@ -864,7 +864,7 @@ class _SampleBuilder:
         risk_drop = 2.5 * np.clip((day - slip[cust]) / slip_span[cust], 0, 1) * self.at_risk[cust]
         churn_at = np.where(self.churned, self.churn_day, w.end)
         churn_drop = 1.5 * np.clip((day - (churn_at[cust] - 180)) / 180, 0, 1) * self.churned[cust]
-        sat = np.clip(np.rint(base[cust] - risk_drop - churn_drop + rng.normal(0, 0.45, len(cust))), 1, 5).astype(np.int64)
+        sat = np.clip(np.rint(base[cust] - risk_drop - churn_drop + rng.normal(0, 0.35, len(cust))), 1, 5).astype(np.int64)
         level = np.where(sat <= 2, 0, np.where(sat == 3, 1, 2))
         comment = _themed(rng, self.v["feedback_comments"], ("low", "mid", "high"), level)
         comment = np.where(rng.random(len(cust)) < 0.8, comment, None)
