@@ -48,27 +48,30 @@ Quirks (for the intake and quality checks to catch)
 
 Planted effects (sizes are logit coefficients in :data:`WIN_EFFECTS`)
 --------------------------------------------------------------------
-1. Price sensitivity: ~33% of customers are price-sensitive (cost/price pain points, price
-   objections in ~22% of their deal touchpoints vs ~2% for others). They win less
-   (-1.5 logit), and ~70% of their losses have ``loss_reason`` ``price``, mostly to the cheap
-   competitor ``ValueSoft``.
+1. Price sensitivity: ~37% of customers are price-sensitive: cost/price pain points, a price
+   objection early in 85% of their deals plus one in ~15% of their other deal touchpoints
+   (others: ~0.3%). They win less (-1.5 logit); ~75% of their losses have ``loss_reason``
+   ``price``, and 85% of price losses go to the cheap competitor ``ValueSoft``.
 2. Large (``employees >=`` :data:`LARGE_EMPLOYEES`), urgent (``need_deadline`` within
    :data:`URGENT_DAYS` days of the deal's creation) customers with a short decision chain
    (decision maker among at most 3 contacts) win more (+1.2 on top of the main effects of
-   urgency and reaching the decision maker).
+   urgency and reaching the decision maker). The urgency flag is hidden; ``need_deadline``
+   shows it (set for 85% of urgent and 55% of other customers).
 3. Executive visit: a ``visit`` interaction by a ``sales_manager`` or ``director`` before
    close (on ~45% of the top-third deals by amount, ~10% of others) raises the win rate of
    large deals (+1.7 for top-third deals, which otherwise win less (-0.5); +0.2 for the rest).
 4. Rep skill: each rep has a hidden skill ~ N(0, 0.6) that shifts both the win logit of their
-   deals and the chance their actions are done on time (``done_date <= due_date``).
+   deals (x1) and the chance their actions are done on time (``done_date <= due_date``:
+   sigmoid(1 + 2.5 x skill)).
 5. Hidden personas (:data:`PERSONAS`): cost-focused SMB, innovation-driven enterprise,
    risk-averse regulated and fast-growing scale-up, with distinct industries, sizes, pain
    themes, channel mix, decision-chain length (contacts) and cycle length. The group is in no
    canonical table; ``generate_sample(...)["_truth"]`` exposes it for tests.
-6. Existing customers: ~35% of the valuable (above-median yearly order value) long-standing
-   active customers are at risk: their order intervals stretch, the latest order is
-   1.8-2.6 usual intervals ago and their satisfaction falls ~2 points over the last months;
-   the others order every interval (+-15%) with steady satisfaction.
+6. Existing customers: 60% of the valuable (top 40% by yearly order value, ordering at
+   least every 75 days) long-standing active customers are at risk: their last intervals
+   stretch by 30%, the latest order is 1.8-2.4 usual intervals ago and satisfaction falls
+   ~2.5 points over their last months (latest satisfaction mostly 1-3); the others order
+   every interval (+-15%) with steady satisfaction (~4).
 7. Gradeable: industry growth (+5 per unit of growth rate), urgency (+0.45), decision maker
    reached (+0.35) and supportive (+0.8; opposed -0.8), deal progress (lost deals stop early in
    the funnel) and value (+0.25 per sd of log budget; referral/partner sources +0.3/+0.2)
@@ -326,8 +329,8 @@ def _group_cumsum(values: np.ndarray, parent: np.ndarray, pos: np.ndarray) -> np
 def _ids(prefix: str, n: int, min_width: int) -> np.ndarray:
     """``prefix`` + zero-padded 1..n as an object array."""
     width = max(min_width, len(str(n)))
-    nums = np.strings.zfill(np.arange(1, n + 1).astype(np.str_), width)
-    return np.strings.add(prefix, nums).astype(object)
+    nums = np.char.zfill(np.arange(1, n + 1).astype(np.str_), width)
+    return np.char.add(prefix, nums).astype(object)
 
 
 def _fill(templates: list[str], idx: np.ndarray, nums: dict[str, np.ndarray]) -> np.ndarray:
