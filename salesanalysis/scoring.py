@@ -67,6 +67,7 @@ class Factor(StrictModel):
     value_from: str | None = None
     text: str = "{value}"
     singular_text: str | None = None
+    zero_text: str | None = None
     negative_text: str | None = None
     true_text: str | None = None
     false_text: str | None = None
@@ -179,7 +180,7 @@ def validate_scoring_config(config: ScoringConfig, file: str | Path = "<config>"
                 raise ConfigError(file, f"{key}.weight", f"weight {f.weight:g} is negative; "
                                   "use a number >= 0")  # fmt: skip
             _check_points(file, f"{key}.missing", f.missing)
-            for text_key in ("text", "singular_text", "negative_text"):
+            for text_key in ("text", "singular_text", "zero_text", "negative_text"):
                 text = getattr(f, text_key)
                 if text is not None and text.count("{value}") > 1:
                     raise ConfigError(file, f"{key}.{text_key}", "use {value} at most once")
@@ -512,6 +513,8 @@ def _value_texts(
     text = _template(f.text, shown)
     if f.singular_text is not None:
         text = np.where(u_key == 1, _template(f.singular_text, shown), text)
+    if f.zero_text is not None:
+        text = np.where(u_key == 0, _template(f.zero_text, shown), text)
     if f.negative_text is not None:
         text = np.where(u_neg, _template(f.negative_text, shown), text)
     suffix = np.where(

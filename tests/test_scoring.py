@@ -243,6 +243,9 @@ def test_reason_texts_for_days_and_negative_values(config):
     g = grade_customers(f, config)
     assert "+" in g.loc[5, "reasons"] and "deadline in 35 days" in g.loc[5, "reasons"]
     assert "deadline passed 10 days ago" in g.loc[0, "reasons"]
+    counts = grade_customers(twins("n_roles_reached", 0, 1), config)["reasons"]
+    assert counts.iloc[0] == "-1 no decision chain reached"  # 17.5 points x 0.0525
+    assert counts.iloc[9] == "+1 decision chain of 1 role"
 
 
 def test_format_money():
