@@ -94,7 +94,7 @@ import yaml
 
 from .exceptions import ParameterError
 from .queries import load_sql
-from .store import CANONICAL_TABLES, Store
+from .store import CANONICAL_TABLES, DERIVED_TABLES, Store
 
 #: Supported locales of names and free text.
 LOCALES = ("en", "zh")
@@ -1159,21 +1159,12 @@ def load_sample(
 
 
 def _insert_tables(store: Store, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """Replace every canonical table with ``tables[name]`` in one transaction; row counts."""
-    counts: dict[str, int] = {}
-    with store.transaction() as con:
-        for name in CANONICAL_TABLES:
-            frame = tables[name]
-            cols = ", ".join(frame.columns)
-            view = f"_sample_{name}"
-            con.execute(f"DELETE FROM {name}")
-            con.register(view, frame)
-            try:
-                con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {view}")
-            finally:
-                con.unregister(view)
-            counts[name] = len(frame)
-    return counts
+    """Replace every canonical table with ``tables[name]`` in one transaction; row counts.
+
+    Grades and personas of the replaced data are cleared in the same transaction."""
+    return store.replace_tables(
+        {name: tables[name] for name in CANONICAL_TABLES}, clear=DERIVED_TABLES
+    )
 
 
 def write_sample_csv(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:

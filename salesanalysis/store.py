@@ -42,6 +42,9 @@ CANONICAL_TABLES = (
     "actions",
 )
 
+#: Tables derived from the canonical ones (stale once the data they came from is replaced).
+DERIVED_TABLES = ("grades", "personas")
+
 #: Tables with a date column each, used to find the latest date in the data.
 DATED_COLUMNS = {
     "interactions": ("date",),
@@ -217,6 +220,9 @@ class Store:
         Columns of the table missing from ``frame`` are written as NULL; columns of ``frame``
         the table does not have are an error.
         """
+        return self._insert(name, frame, or_replace=True)
+
+    def _insert(self, name: str, frame: pd.DataFrame, *, or_replace: bool) -> int:
         cols = self.columns(name)
         extra = [c for c in frame.columns if c not in cols]
         if extra:
@@ -226,10 +232,10 @@ class Store:
         if frame.empty:
             return 0
         use = [c for c in cols if c in frame.columns]
-        view = f"_upsert_{name}"
+        view = f"_insert_{name}"
         self.con.register(view, frame[use])
         try:
-            verb = "INSERT OR REPLACE" if self.primary_key(name) else "INSERT"
+            verb = "INSERT OR REPLACE" if or_replace and self.primary_key(name) else "INSERT"
             self.con.execute(
                 f"{verb} INTO {name} ({', '.join(use)}) SELECT {', '.join(use)} FROM {view}"
             )
@@ -239,9 +245,23 @@ class Store:
 
     def replace(self, name: str, frame: pd.DataFrame) -> int:
         """Replace the whole content of ``name`` with ``frame`` (one transaction)."""
+        return self.replace_tables({name: frame})[name]
+
+    def replace_tables(
+        self, frames: dict[str, pd.DataFrame], clear: Sequence[str] = ()
+    ) -> dict[str, int]:
+        """Replace several tables at once, in one transaction; also empty ``clear`` tables.
+
+        Returns rows written per table of ``frames``.
+        """
+        counts: dict[str, int] = {}
         with self.transaction():
-            self.con.execute(f"DELETE FROM {name}")
-            return self.upsert(name, frame)
+            for name in clear:
+                self.con.execute(f"DELETE FROM {name}")
+            for name, frame in frames.items():
+                self.con.execute(f"DELETE FROM {name}")
+                counts[name] = self._insert(name, frame, or_replace=False)
+        return counts
 
     def latest_date(self) -> date | None:
         """The latest date found in the dated tables (the default ``as_of``), or None."""

@@ -118,3 +118,25 @@ def test_as_of_defaults_to_latest_date_in_data_not_today():
     assert resolve_as_of(store, "2025-02-01") == date(2025, 2, 1)
     with pytest.raises(StoreError, match="YYYY-MM-DD"):
         resolve_as_of(store, "last tuesday")
+
+
+def test_replace_tables_is_all_or_nothing_and_clears_derived():
+    store = Store(":memory:", create=True)
+    store.upsert("industries", pd.DataFrame({"industry": ["old"]}))
+    store.upsert("grades", pd.DataFrame(
+        {"customer_id": ["c"], "as_of": [date(2026, 1, 1)], "config_hash": ["h"], "grade": ["A"]}
+    ))
+    with pytest.raises(duckdb.ConstraintException):
+        store.replace_tables(
+            {"industries": pd.DataFrame({"industry": ["new"]}),
+             "orders": pd.DataFrame({"order_id": ["o"], "customer_id": ["c"],
+                                     "date": [date(2026, 1, 1)], "amount": [-1.0]})},
+            clear=("grades",),
+        )
+    assert store.table("industries")["industry"].tolist() == ["old"]
+    assert store.count("grades") == 1
+    counts = store.replace_tables({"industries": pd.DataFrame({"industry": ["new"]})},
+                                  clear=("grades",))
+    assert counts == {"industries": 1}
+    assert store.table("industries")["industry"].tolist() == ["new"]
+    assert store.count("grades") == 0
