@@ -39,7 +39,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "proposal_submitted", "n_contacts", "n_roles_reached", "decision_maker_reached",
     "decision_maker_supportive", "n_supportive", "n_opposed",
     "n_opps_open", "n_opps_won", "n_opps_lost", "open_amount", "won_amount",
-    "max_open_amount", "expected_amount", "avg_won_cycle_days", "last_won_date",
+    "max_open_amount", "expected_amount", "win_rate", "avg_won_cycle_days", "last_won_date",
     "n_orders", "order_amount", "order_amount_365d", "first_order_date", "last_order_date",
     "days_since_last_order", "avg_order_interval_days", "order_overdue_ratio",
     "latest_satisfaction", "mean_satisfaction", "n_feedback", "satisfaction_trend",

@@ -105,7 +105,7 @@ def test_counts_amounts_recency(store):
     # o3 closes after as_of: still open then; o4 lost before
     assert (c1["n_opps_open"], c1["n_opps_won"], c1["n_opps_lost"]) == (2, 1, 1)
     assert c1["open_amount"] == 300_000.0 and c1["max_open_amount"] == 250_000.0
-    assert c1["won_amount"] == 100_000.0
+    assert c1["won_amount"] == 100_000.0 and c1["win_rate"] == 0.5
     assert c1["avg_won_cycle_days"] == 51.0
     assert c1["last_won_date"] == pd.Timestamp("2024-03-01")
     assert (c1["n_orders"], c1["order_amount"]) == (3, 60_000.0)
@@ -130,6 +130,7 @@ def test_empty_history_gives_zeros_and_nulls(store):
     assert pd.isna(c2["days_since_last_order"]) and pd.isna(c2["latest_satisfaction"])
     assert pd.isna(c2["satisfaction_trend"]) and pd.isna(c2["avg_order_interval_days"])
     assert pd.isna(c2["growth_rate"])  # industry not in the industries table
+    assert pd.isna(c2["win_rate"])  # no closed deal yet
     assert c2["n_roles_reached"] == 1 and not c2["decision_maker_reached"]
     assert c2["expected_amount"] != c2["expected_amount"]  # no budget, no open deal: NaN
 

@@ -49,6 +49,8 @@ def features(n: int = 10, seed: int = 0) -> pd.DataFrame:
         "days_since_last_interaction": rng.integers(0, 200, n).astype(float),
         "n_interactions_90d": rng.integers(0, 10, n),
         "expected_amount": rng.uniform(5e4, 5e6, n), "budget": rng.uniform(5e4, 5e6, n),
+        "annual_revenue": rng.uniform(1e6, 1e9, n), "won_amount": rng.uniform(0, 1e6, n),
+        "win_rate": rng.uniform(0, 1, n), "n_opps_open": rng.integers(0, 4, n),
         "employees": rng.integers(10, 1000, n), "n_orders": rng.integers(0, 5, n),
         "latest_satisfaction": rng.integers(1, 6, n).astype(float),
         "satisfaction_trend": rng.normal(0, 1, n), "order_overdue_ratio": rng.uniform(0, 3, n),

@@ -174,6 +174,8 @@ SELECT
     coalesce(op.won_amount, 0.0) AS won_amount,
     coalesce(op.max_open_amount, 0.0) AS max_open_amount,
     coalesce(c.budget, op.max_open_amount) AS expected_amount,
+    CASE WHEN op.n_opps_won + op.n_opps_lost > 0
+         THEN op.n_opps_won / (op.n_opps_won + op.n_opps_lost + 0.0) END AS win_rate,
     op.avg_won_cycle_days,
     op.last_won_date,
     coalesce(od.n_orders, 0) AS n_orders,
