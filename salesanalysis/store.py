@@ -240,7 +240,10 @@ class Store:
                 f"{verb} INTO {name} ({', '.join(use)}) SELECT {', '.join(use)} FROM {view}"
             )
         finally:
-            self.con.unregister(view)
+            try:
+                self.con.unregister(view)
+            except duckdb.TransactionException:
+                pass  # the failed insert aborted the transaction; its rollback drops the view
         return len(frame)
 
     def replace(self, name: str, frame: pd.DataFrame) -> int:
