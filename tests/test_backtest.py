@@ -46,7 +46,8 @@ def tiny_store(n_customers: int = 30, n_opps: int = 40, seed: int = 0) -> Store:
         "outcome": np.where(won, "won", "lost"), "stage": np.where(won, "won", "lost"),
     }))
     customers = st.table("customers")
-    first = pd.DataFrame({  # every customer's first touch, on its first-contact day
+    customers = customers.iloc[::3]  # a first touch for some; others are never contacted
+    first = pd.DataFrame({
         "interaction_id": "F" + customers["customer_id"], "customer_id": customers["customer_id"],
         "date": customers["first_contact_date"], "channel": "call", "stage": "lead",
     })
