@@ -17,38 +17,49 @@ WITH keys AS (
         WHERE c.first_contact_date IS NULL OR c.first_contact_date <= CAST(k.as_of AS DATE)
     ) known
 ),
+ix_rows AS (
+    -- per interaction, computed once whatever the number of keys: stage order (lost last, so
+    -- a same-day tie resolves to the final stage), exec visit, price objection, proposal mention
+    SELECT
+        i.customer_id,
+        i.date,
+        i.stage,
+        CASE WHEN i.channel = 'visit' THEN 1 ELSE 0 END AS is_visit,
+        CASE WHEN i.channel = 'demo' THEN 1 ELSE 0 END AS is_demo,
+        CASE WHEN i.channel = 'visit' AND r.role IN ('sales_manager', 'director') THEN 1 ELSE 0 END
+            AS is_exec_visit,
+        CASE WHEN i.objection ILIKE '%price%' OR i.objection ILIKE '%cost%'
+                  OR i.objection ILIKE '%expensive%'
+                  OR i.objection LIKE '%预算%' OR i.objection LIKE '%价格%' THEN 1 ELSE 0 END
+            AS is_price_objection,
+        CASE i.stage
+            WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2 WHEN 'proposal' THEN 3
+            WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 WHEN 'lost' THEN 6 ELSE 0 END AS stage_order,
+        CASE WHEN i.summary ILIKE '%proposal%' OR i.summary LIKE '%方案%' THEN 1 ELSE 0 END
+            AS mentions_proposal
+    FROM interactions i
+    LEFT JOIN reps r ON r.rep_id = i.rep_id
+    WHERE i.customer_id IN (SELECT customer_id FROM keys)
+),
 ix AS (
     SELECT
         k.key_id,
         count(*) AS n_interactions,
         count(CASE WHEN date_diff('day', i.date, k.as_of) < 90 THEN 1 END) AS n_interactions_90d,
         max(i.date) AS last_interaction_date,
-        count(CASE WHEN i.channel = 'visit' THEN 1 END) AS n_visits,
-        count(CASE WHEN i.channel = 'demo' THEN 1 END) AS n_demos,
-        count(CASE WHEN i.channel = 'visit' AND r.role IN ('sales_manager', 'director') THEN 1 END)
-            AS n_exec_visits,
-        count(CASE
-                WHEN i.objection ILIKE '%price%' OR i.objection ILIKE '%cost%'
-                  OR i.objection ILIKE '%expensive%'
-                  OR i.objection LIKE '%预算%' OR i.objection LIKE '%价格%' THEN 1
-                END) AS n_price_objections,
+        count(CASE WHEN i.is_visit = 1 THEN 1 END) AS n_visits,
+        count(CASE WHEN i.is_demo = 1 THEN 1 END) AS n_demos,
+        count(CASE WHEN i.is_exec_visit = 1 THEN 1 END) AS n_exec_visits,
+        count(CASE WHEN i.is_price_objection = 1 THEN 1 END) AS n_price_objections,
         -- latest stage; on a tie (same day) the furthest stage, lost counting as final
-        max_by(i.stage, CASE WHEN i.stage IS NOT NULL
-                             THEN date_diff('day', DATE '2000-01-01', i.date) * 8
-                                  + CASE i.stage WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2
-                                                 WHEN 'proposal' THEN 3 WHEN 'negotiation' THEN 4
-                                                 WHEN 'won' THEN 5 ELSE 6 END
+        max_by(i.stage, CASE WHEN i.stage_order > 0
+                             THEN date_diff('day', DATE '2000-01-01', i.date) * 8 + i.stage_order
                              END) AS current_stage,
-        max(CASE i.stage
-                WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2 WHEN 'proposal' THEN 3
-                WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 ELSE 0 END) AS max_stage_rank,
-        max(CASE
-                WHEN i.stage IN ('proposal', 'negotiation', 'won') THEN 1
-                WHEN i.summary ILIKE '%proposal%' OR i.summary LIKE '%方案%' THEN 1
-                ELSE 0 END) AS proposal_flag
+        max(CASE WHEN i.stage_order = 6 THEN 0 ELSE i.stage_order END) AS max_stage_rank,
+        max(CASE WHEN i.stage_order BETWEEN 3 AND 5 THEN 1 ELSE i.mentions_proposal END)
+            AS proposal_flag
     FROM keys k
-    JOIN interactions i ON i.customer_id = k.customer_id AND i.date <= k.as_of
-    LEFT JOIN reps r ON r.rep_id = i.rep_id
+    JOIN ix_rows i ON i.customer_id = k.customer_id AND i.date <= k.as_of
     GROUP BY k.key_id
 ),
 ct AS (
