@@ -473,7 +473,6 @@ def _value_texts(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Plain-words descriptions of one factor's values: (code per row, text per code)."""
     missing_text = f.missing_text or f"no {f.feature.replace('_', ' ')}"
-    null = col.isna().to_numpy()
     if f.kind == "boolean" and f.value_from is None:
         truthy, null = _bool_values(col)
         codes = np.where(null, 2, np.where(truthy, 1, 0))
@@ -553,8 +552,8 @@ def grade_reasons(
 
     Returns
     -------
-    pandas.DataFrame
-        One string per row, index of ``points``.
+    pandas.Series
+        One string per row (name ``reasons``), index of ``points``.
     """
     arrays = {c: points[c].to_numpy(dtype=float) for c in points.columns if c != "customer_id"}
     text = _reasons(arrays, features, config, top_n)
