@@ -50,6 +50,13 @@ def _check(features: pd.DataFrame, needed: tuple[str, ...]) -> None:
         )
 
 
+def _text(values: pd.Series, pattern: str) -> pd.Series:
+    """Numbers as text by ``pattern`` (``"n/a"`` when missing), as an object Series."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    shown = v.map(pattern.format, na_action="ignore").astype(object)
+    return pd.Series(np.where(v.isna(), "n/a", shown), index=values.index, dtype=object)
+
+
 def format_money(values: pd.Series) -> pd.Series:
     """Short money labels (``1.2M``, ``350k``, ``900``), vectorised; NaN becomes ``"n/a"``."""
     v = pd.to_numeric(values, errors="coerce").astype(float)
@@ -210,9 +217,9 @@ def at_risk_customers(
     )
     mean_sat = pd.to_numeric(info["mean_satisfaction"], errors="coerce").to_numpy(dtype=float)
     sat_reason = (
-        "satisfaction slipping (latest " + latest.map("{:.0f}/5".format, na_action="ignore").fillna("n/a")
-        + ", average " + pd.Series(mean_sat).map("{:.1f}".format, na_action="ignore").fillna("n/a")
-        + ", trend " + trend.map("{:+.1f}".format, na_action="ignore").fillna("n/a") + ")"
+        "satisfaction slipping (latest " + _text(latest, "{:.0f}/5")
+        + ", average " + _text(pd.Series(mean_sat, index=prop.index), "{:.1f}")
+        + ", trend " + _text(trend, "{:+.1f}") + ")"
     )
     value_reason = "; " + format_money(prop["value_at_stake"]) + " a year at stake"
     reason = pd.Series(

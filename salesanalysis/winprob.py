@@ -91,6 +91,9 @@ MONEY_FEATURES = ("amount", "budget", "won_amount", "order_amount", "order_amoun
 BRAND_RANK = {"none": 0.0, "regional": 1.0, "industry_leader": 2.0}
 STAGE_NAMES = {1.0: "lead", 2.0: "need confirmation", 3.0: "proposal", 4.0: "negotiation",
                5.0: "won", 0.0: "none"}  # fmt: skip
+#: An input whose missing share differs by more than this between won and lost deals is
+#: recorded because of the outcome (a leak) and is left out.
+LEAK_MISSING_GAP = 0.5
 #: Days between two training snapshots of a closed deal.
 SNAPSHOT_DAYS = 30
 
@@ -279,6 +282,9 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         Out-of-fold predicted vs observed win rate by probability decile.
     n_won_, n_lost_ : int
         Training deals won and lost.
+    dropped_inputs_ : list of str
+        Inputs left out: empty ones, and those filled in for one outcome only (missing for
+        most lost deals but not for won ones, or the reverse), which would leak the outcome.
     input_min_, input_max_ : numpy.ndarray
         Range of each input in training; inputs are clipped to it when predicting, so the
         linear model never extrapolates (e.g. to a deal older than any closed one).
@@ -349,7 +355,13 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
                 "(outcome won/lost with closed_date) or lower min_outcomes"
             )
         inputs = model_inputs(X)
-        inputs = inputs.loc[:, inputs.notna().any()]
+        # an input recorded for one outcome only (e.g. a deal amount filled in when a deal is
+        # won) tells the outcome, not the odds: leave it out
+        missing = inputs.isna()
+        gap = (missing[target == 1].mean() - missing[target == 0].mean()).abs()
+        leaky = gap.index[gap > LEAK_MISSING_GAP]
+        self.dropped_inputs_ = list(leaky) + list(inputs.columns[missing.all()])
+        inputs = inputs.drop(columns=self.dropped_inputs_)
         if inputs.shape[1] == 0:
             raise ParameterError(
                 "no model inputs found in X; pass closed opportunities with customer features"

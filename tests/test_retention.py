@@ -138,3 +138,18 @@ def test_sample_at_risk_list_finds_the_planted_slipping_customers():
     prop = repurchase_propensity(features).set_index("customer_id")["repurchase_propensity"]
     at_risk = prop.index.isin(list(planted))
     assert prop[at_risk].mean() < prop[~at_risk].mean() - 0.15
+
+
+def test_no_orders_or_feedback_gives_an_empty_list_not_an_error(features):
+    # e.g. a CRM export with deals only (no order or satisfaction history)
+    f = features.assign(n_orders=0, order_amount=0.0, days_since_last_order=np.nan,
+                        avg_order_interval_days=np.nan, latest_satisfaction=np.nan,
+                        mean_satisfaction=np.nan, satisfaction_trend=np.nan)
+    assert repurchase_propensity(f).empty
+    out = at_risk_customers(f)
+    assert out.empty and "reason" in out.columns
+    g = features.assign(latest_satisfaction=np.nan, mean_satisfaction=np.nan,
+                        satisfaction_trend=np.nan)
+    out = at_risk_customers(g, min_value_quantile=0.0)
+    assert set(out["customer_id"]) == {"c1", "c6"}
+    assert not out["reason"].str.contains("satisfaction").any()

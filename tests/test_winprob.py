@@ -141,3 +141,13 @@ def test_sample_open_deals_get_calibrated_probabilities(sample_store):
     assert out["top_factors"].str.match(r"^[+-] .+: .+; [+-] .+: .+; [+-] .+: .+$").all()
     gap = (out["expected_value"] - out["amount"] * out["win_probability"]).abs()
     assert (gap <= out["amount"] * 5e-5 + 0.01).all()  # probability shown to 4 decimals
+
+
+def test_an_input_recorded_only_for_won_deals_is_left_out():
+    X, y = _deals()
+    # like a CRM export where the deal value is filled in only when a deal is won
+    X = X.assign(amount=np.where(y == 1, X["amount"], np.nan))
+    model = WinProbabilityModel().fit(X, y)
+    assert "amount" in model.dropped_inputs_
+    assert "amount" not in model.feature_names_in_
+    assert model.cv_auc_ < 0.85  # the outcome did not leak into the score
