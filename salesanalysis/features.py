@@ -12,7 +12,10 @@ first contacted after ``as_of`` are left out. Contacts and the customer's own at
 (budget, deadline, brand value, ...) have no history in the store and are used as stored.
 
 Conventions: counts are integers (0 when none), amounts floats (0.0 when none), recency and
-date columns null when there is nothing to measure. Output is sorted by key.
+date columns null when there is nothing to measure. Output is sorted by key. "Latest" values
+break same-day ties deterministically: the furthest stage (lost counting as final) and the
+lower satisfaction score. ``n_interactions_90d`` counts the 90 days ending on ``as_of``.
+The query runs on its own cursor, so it sees committed data only.
 """
 
 from __future__ import annotations
