@@ -13,7 +13,7 @@ from typing import Annotated
 import duckdb
 import typer
 
-from .exceptions import SalesAnalysisError
+from .exceptions import ParameterError, SalesAnalysisError
 from .store import Store, default_db_path
 
 app = typer.Typer(
@@ -134,6 +134,8 @@ def score(
     """Grade customers A/B/C and store the grades with as_of and the config hash."""
     from .scoring import export_grades, score_store
 
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")
     with Store(state.db) as store:
         grades = score_store(store, config=config, as_of=as_of)
     counts = grades["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)

@@ -113,22 +113,26 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r}, schema_version={self.schema_version})"
 
+    def scalar(self, sql: str, params: Sequence | None = None) -> object:
+        """The first value of the first row of ``sql`` (None when no row); the result is
+        read to the end so the connection is free for the next statement."""
+        rows = self.con.execute(sql, params).fetchall()
+        return rows[0][0] if rows else None
+
     # -- schema ---------------------------------------------------------------------------
     @property
     def schema_version(self) -> int:
         """The schema version recorded in the store (0 for an empty file)."""
-        exists = self.con.execute(
+        exists = self.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'"
-        ).fetchone()[0]
+        )
         if not exists:
             return 0
-        row = self.con.execute(
-            "SELECT value FROM schema_info WHERE key = 'schema_version'"
-        ).fetchone()
-        if row is None:
+        value = self.scalar("SELECT value FROM schema_info WHERE key = 'schema_version'")
+        if value is None:
             return 0
         try:
-            return int(row[0])
+            return int(value)
         except ValueError:
             return -1
 
@@ -142,9 +146,9 @@ class Store:
                 "(pip install -U salesanalysis) or point --db at another store"
             )
         if version == 0:
-            has_tables = self.con.execute(
+            has_tables = self.scalar(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-            ).fetchone()[0]
+            )
             if has_tables:
                 self.close()
                 raise SchemaVersionError(
@@ -191,12 +195,12 @@ class Store:
 
     def primary_key(self, table: str) -> list[str]:
         """Primary-key columns of ``table``."""
-        row = self.con.execute(
+        key = self.scalar(
             "SELECT constraint_column_names FROM duckdb_constraints() "
             "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
             [table],
-        ).fetchone()
-        return list(row[0]) if row else []
+        )
+        return list(key) if key is not None else []
 
     # -- data in and out ------------------------------------------------------------------
     def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
@@ -212,7 +216,7 @@ class Store:
     def count(self, name: str) -> int:
         """Number of rows in ``name``."""
         self.columns(name)
-        return int(self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0])
+        return int(self.scalar(f"SELECT count(*) FROM {name}"))
 
     def upsert(self, name: str, frame: pd.DataFrame) -> int:
         """Insert rows, replacing those with the same primary key. Returns rows written.
@@ -273,10 +277,7 @@ class Store:
             for table, cols in DATED_COLUMNS.items()
             for col in cols
         ]
-        value = self.con.execute(
-            f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})"
-        ).fetchone()[0]
-        return value
+        return self.scalar(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})")
 
 
 def open_store(
