@@ -405,7 +405,24 @@ def grade_movements(
     old = grade_customers(customer_features(store, as_of=start), cfg)
     new_f = customer_features(store, as_of=end)
     new = grade_customers(new_f, cfg)
-    info = new_f[["customer_id", "name", "owner_rep_id"]]
+    return grade_changes(old, new, new_f[["customer_id", "name", "owner_rep_id"]])
+
+
+def grade_changes(old: pd.DataFrame, new: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Compare two grade frames of :func:`~salesanalysis.scoring.grade_customers`.
+
+    Parameters
+    ----------
+    old, new : DataFrame
+        Grades at the earlier and the later date.
+    info : DataFrame
+        ``customer_id`` plus descriptive columns (e.g. ``name``, ``owner_rep_id``) to attach.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`grade_movements`.
+    """
     both = new[["customer_id", "grade", "score", "reasons"]].merge(
         old[["customer_id", "grade", "score"]], on="customer_id", how="left",
         suffixes=("_new", "_old"),
@@ -427,7 +444,8 @@ def grade_movements(
     out = out.assign(_o=order).sort_values(
         ["_o", "new_score", "customer_id"], ascending=[True, False, True], kind="stable"
     )
-    cols = ["customer_id", "name", "owner_rep_id", "old_grade", "new_grade", "movement",
+    extra = [c for c in info.columns if c != "customer_id"]
+    cols = ["customer_id", *extra, "old_grade", "new_grade", "movement",
             "old_score", "new_score", "reasons"]
     return out[cols].reset_index(drop=True)
 
