@@ -294,8 +294,8 @@ PERCENT_PREFIXES = ("share", "win_rate", "conversion")
 
 
 def style_table(frame: pd.DataFrame, money: tuple[str, ...] = ("amount", "revenue_won")):
-    """A report table: no index, shares as ``45%``, money as ``1.2M``, dates as ``YYYY-MM-DD``,
-    other numbers with thousands separators, missing values as ``-``.
+    """A report table: no index, headers in words, shares as ``45%``, money as ``1.2M``, dates
+    as ``YYYY-MM-DD``, other numbers with thousands separators, missing values as ``-``.
 
     Parameters
     ----------
@@ -321,7 +321,20 @@ def style_table(frame: pd.DataFrame, money: tuple[str, ...] = ("amount", "revenu
             formats[column] = "{:,.0f}"
         elif pd.api.types.is_integer_dtype(series):
             formats[column] = "{:,}"
-    return frame.style.hide(axis="index").format(formats, na_rep="-")
+    return (
+        frame.style.hide(axis="index")
+        .format(formats, na_rep="-")
+        .relabel_index([column_label(c) for c in frame.columns], axis="columns")
+    )
+
+
+def column_label(column: object) -> str:
+    """A column name as a table header: ``previous_month`` -> ``Previous month``,
+    ``owner_rep_id`` -> ``Owner rep ID``."""
+    words = str(column).replace("_", " ").split()
+    words = [w.upper() if w in ("id", "auc") else w for w in words]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 # -- notebook display -------------------------------------------------------------------------------

@@ -58,6 +58,14 @@ def resolve_project_path(path: str | Path) -> Path:
     return rooted if rooted.exists() or rooted.parent.exists() else candidate
 
 
+def resolve_config_path(path: str | Path | None) -> Path | None:
+    """:func:`resolve_project_path` for an optional config parameter (None stays None: the
+    shipped default is used)."""
+    if path is None or (isinstance(path, str) and not path.strip()):
+        return None
+    return resolve_project_path(path)
+
+
 def available_reports(notebooks_dir: str | Path | None = None) -> dict[str, Path]:
     """Report names (notebook stems) and their notebook files."""
     folder = Path(notebooks_dir) if notebooks_dir else project_root() / "notebooks"

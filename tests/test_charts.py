@@ -131,3 +131,9 @@ def test_style_table_formats_shares_money_dates_and_missing():
         assert text in html
     assert "00:00:00" not in html and "nan" not in html
     assert ">-<" in html  # missing share / date
+    assert "Share filled" in html and "Days since touch" in html and "share_filled" not in html
+
+
+def test_column_label():
+    assert charts.column_label("owner_rep_id") == "Owner rep ID"
+    assert charts.column_label("previous_month") == "Previous month"
