@@ -75,3 +75,25 @@ def test_second_import_adds_no_duplicates(imported):
     assert after == before
     real = again.tables[~again.tables["table"].str.contains("custom")]
     assert (real["unchanged"] == real["loaded"]).all()
+
+
+def test_grading_and_review_work_on_the_maven_store(imported):
+    from salesanalysis.backtest import backtest_grades
+    from salesanalysis.grade_review import grade_review
+    from salesanalysis.periods import latest_complete_month
+    from salesanalysis.review import monthly_kpis
+    from salesanalysis.scoring import score_store
+
+    store, _, _ = imported
+    grades = score_store(store)
+    assert len(grades) == 85
+    assert set(grades["grade"]) == {"A", "B", "C"}
+    assert grades["reasons"].str.len().gt(0).all()
+    result = backtest_grades(store)
+    assert result.n_won + result.n_lost > 1000
+    assert result.message
+    month = latest_complete_month(store)
+    kpis = monthly_kpis(store, month).set_index("kpi")
+    assert kpis.loc["won", "this_month"] > 0
+    review = grade_review(store, month)
+    assert review.distribution["customers"].sum() == 85
