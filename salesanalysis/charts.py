@@ -290,7 +290,7 @@ def plot_counts(frame: pd.DataFrame, label: str, count: str, title: str, xlabel:
 
 # -- tables -------------------------------------------------------------------------------------
 #: Columns shown as percentages by :func:`style_table` (by name prefix).
-PERCENT_PREFIXES = ("share", "win_rate", "conversion")
+PERCENT_PREFIXES = ("share", "win_rate", "win_probability", "conversion")
 
 
 def style_table(frame: pd.DataFrame, money: tuple[str, ...] = ("amount", "revenue_won")):

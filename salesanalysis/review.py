@@ -316,6 +316,25 @@ def style_kpis(frame: pd.DataFrame):  # -> pandas.io.formats.style.Styler
 
 # -- pipeline ----------------------------------------------------------------------------------
 @uses_store
+def open_deals_at_month_end(
+    store: Store | str, month: str, team: str | None = None
+) -> pd.DataFrame:
+    """Every opportunity open on the last day of ``month``, with its stage on that day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``opportunity_id``, ``amount`` (0 when unknown), ``stage_rank`` (1 lead .. 4
+        negotiation) and ``stage``; sorted by opportunity_id.
+    """
+    team = check_team(store, team)
+    _, last = month_bounds(month)
+    opps = store.query(load_sql("review_open_pipeline"), {"team": team, "last": last})
+    opps["stage"] = opps["stage_rank"].map(dict(enumerate(OPEN_STAGES, start=1)))
+    return opps
+
+
+@uses_store
 def open_pipeline_by_stage(
     store: Store | str, month: str, team: str | None = None
 ) -> pd.DataFrame:
@@ -330,8 +349,7 @@ def open_pipeline_by_stage(
     """
     month = str(parse_month(month))
     team = check_team(store, team)
-    _, last = month_bounds(month)
-    opps = store.query(load_sql("review_open_pipeline"), {"team": team, "last": last})
+    opps = open_deals_at_month_end(store, month, team)
     grouped = opps.groupby("stage_rank").agg(n=("opportunity_id", "size"), amount=("amount", "sum"))
     grouped = grouped.reindex(range(1, len(OPEN_STAGES) + 1), fill_value=0)
     total = float(grouped["amount"].sum())
