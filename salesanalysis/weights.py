@@ -30,9 +30,9 @@ from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from .exceptions import InsufficientHistoryError, ParameterError
+from .folds import customer_folds
 
 #: The four grading dimensions, in the order the weights are reported.
 DIMENSIONS = ("industry_potential", "need_urgency", "deal_probability", "customer_value")
@@ -205,14 +205,7 @@ class DimensionWeightFitter(BaseEstimator):
             )
         default = self._default_vector(names)
 
-        if groups is not None:
-            splitter = StratifiedGroupKFold(
-                n_splits=self.cv, shuffle=True, random_state=self.random_state
-            )
-            splits = splitter.split(values, target, np.asarray(groups))
-        else:
-            splitter = StratifiedKFold(n_splits=self.cv, shuffle=True, random_state=self.random_state)
-            splits = splitter.split(values, target)
+        splits = customer_folds(target, groups, self.cv, self.random_state)
 
         fold_aucs, default_aucs, fold_w = [], [], []
         for train, test in splits:  # a handful of folds, not records

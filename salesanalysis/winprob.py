@@ -14,7 +14,7 @@ outcome counts (``min_outcomes``) are of deals, not snapshots.
 The model is a logistic regression on standardised features (median-imputed), calibrated by
 scikit-learn's ``CalibratedClassifierCV`` (sigmoid, out-of-fold), so "0.30" means about 3 in
 10 such deals were won. Cross-validation folds keep each customer's deals together
-(``StratifiedGroupKFold``); ``cv_auc_`` and ``brier_`` are out-of-fold. Top factors are the
+(:func:`~salesanalysis.folds.customer_folds`); ``cv_auc_`` and ``brier_`` are out-of-fold. Top factors are the
 largest signed contributions (coefficient x standardised value) of the logistic model refitted
 on all rows, in plain words ("+ decision maker supportive: yes").
 """
@@ -30,12 +30,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .backtest import _attach_features
 from .exceptions import InsufficientHistoryError, ParameterError
+from .folds import customer_folds
 from .queries import load_sql
 from .store import Store, open_store, resolve_as_of
 
@@ -258,6 +258,10 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         Number of top factors listed per opportunity.
     snapshot_days : int, default 30
         Days between training snapshots of a closed deal (:func:`training_snapshots`).
+    max_rows : int, default 60000
+        Training rows used at most: larger histories are sampled down (seeded by
+        ``random_state``), which keeps fitting to seconds while leaving ~35 coefficients
+        well determined.
 
     Attributes
     ----------
@@ -298,6 +302,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         C: float = 1.0,
         n_factors: int = 3,
         snapshot_days: int = SNAPSHOT_DAYS,
+        max_rows: int = 60_000,
     ) -> None:
         self.random_state = random_state
         self.cv = cv
@@ -305,6 +310,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         self.C = C
         self.n_factors = n_factors
         self.snapshot_days = snapshot_days
+        self.max_rows = max_rows
 
     # -- fitting --------------------------------------------------------------------------
     def fit(
@@ -335,6 +341,12 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             self
         """
         target = np.asarray(y).astype(int)
+        if len(target) > self.max_rows:  # sample large histories down, reproducibly
+            keep = np.sort(np.random.default_rng(self.random_state).choice(
+                len(target), self.max_rows, replace=False))
+            X, target = X.iloc[keep], target[keep]
+            groups = None if groups is None else np.asarray(groups)[keep]
+            sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
         if sample_weight is None and "weight" in X.columns:
             sample_weight = X["weight"].to_numpy()
         weight = np.ones(len(target)) if sample_weight is None else np.asarray(
@@ -371,11 +383,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         if groups is None:
             groups = np.arange(len(target))
         values = inputs.to_numpy(dtype=float)
-        folds = list(
-            StratifiedGroupKFold(
-                n_splits=self.cv, shuffle=True, random_state=self.random_state
-            ).split(values, target, np.asarray(groups))
-        )
+        folds = customer_folds(target, groups, self.cv, self.random_state)
         # out-of-fold log-odds (a handful of folds, not records)
         oof_logit = np.empty(len(target))
         for train, test in folds:
