@@ -79,22 +79,36 @@ def open_deal_forecast(
         return DealForecast(as_of, empty, f"No forecast this month: {exc}")
     open_now = open_deals_at_month_end(store, month, team)
     scored = model.predict_open(store, as_of)
+    # the deal's own rep, else the customer's owner
     owners = store.query(
-        "SELECT c.customer_id, r.name AS owner FROM customers AS c "
-        "LEFT JOIN reps AS r ON c.owner_rep_id = r.rep_id"
+        "SELECT o.opportunity_id, coalesce(r.name, ro.name) AS owner FROM opportunities AS o "
+        "LEFT JOIN reps AS r ON o.rep_id = r.rep_id "
+        "LEFT JOIN customers AS c ON o.customer_id = c.customer_id "
+        "LEFT JOIN reps AS ro ON c.owner_rep_id = ro.rep_id"
     )
     deals = (
         scored.drop(columns=["stage"])
         .merge(open_now[["opportunity_id", "stage"]], on="opportunity_id", how="inner")
-        .merge(owners, on="customer_id", how="left")
-        .sort_values(["expected_value", "opportunity_id"], ascending=[False, True], kind="stable")
+        .merge(owners, on="opportunity_id", how="left")
+        .sort_values(["expected_value", "win_probability", "opportunity_id"],
+                     ascending=[False, False, True], kind="stable", na_position="last")
         .reset_index(drop=True)[COLUMNS]
     )
     expected = deals["expected_value"].sum()
+    unscored = len(open_now) - len(deals)
+    no_amount = int(deals["amount"].isna().sum())
+    worth = f"worth {format_money(deals['amount'].sum())}" + (
+        f" (amount unknown for {no_amount:,})" if no_amount else ""
+    )
     message = (
-        f"{len(deals):,} deals open on {as_of}, worth {format_money(deals['amount'].sum())}; "
+        f"{len(deals):,} deals open on {as_of}, {worth}; "
         f"expected to bring {format_money(expected)} at their win probabilities. The model "
         f"learned from deals closed by then (cross-validated AUC {model.cv_auc_:.2f}, Brier "
         f"score {model.brier_:.3f}; an AUC of 0.5 is chance, 1.0 perfect)."
     )
+    if unscored:
+        message += (
+            f" {unscored:,} further open deals have no known customer or creation date and "
+            "are not scored; complete them in the source to include them."
+        )
     return DealForecast(as_of, deals, message, float(model.cv_auc_), float(model.brier_))

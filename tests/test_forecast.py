@@ -33,6 +33,8 @@ def test_forecast_covers_every_open_deal_ranked_by_expected_value(store):
     assert 0.5 < forecast.cv_auc <= 1.0
     assert "cross-validated AUC" in forecast.message
     assert len(forecast.top(5)) == 5
+    assert deals["owner"].notna().all()
+    assert "not scored" not in forecast.message
 
 
 def test_thin_history_gives_a_plain_message_not_an_error():
