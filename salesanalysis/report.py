@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import tempfile
 import time
@@ -270,21 +271,41 @@ def run_report(
     return ReportResult(name, period, html_path, executed, seconds)
 
 
+def _logged_kernel_manager(log: Any) -> type:
+    """A kernel manager whose kernel writes its own stderr (start-up warnings, shutdown
+    notices) to ``log`` instead of the user's terminal."""
+    from jupyter_client import AsyncKernelManager
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw.setdefault("stderr", log)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return LoggedKernelManager
+
+
 def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: bool) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    log_path = output.with_suffix(".kernel.log")
+    # Papermill's own parameter inspection cannot read `x: str | None = ...` lines and warns
+    # about them; parameters were already checked by check_parameters, so keep it quiet.
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=params,
-            kernel_name=KERNEL_NAME,
-            cwd=str(project_root(notebook.parent)),
-            progress_bar=progress,
-            log_output=False,
-            request_save_on_cell_execute=False,
-        )
+        with log_path.open("w", encoding="utf-8") as log:
+            papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=params,
+                kernel_name=KERNEL_NAME,
+                cwd=str(project_root(notebook.parent)),
+                progress_bar=progress,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                kernel_manager_class=_logged_kernel_manager(log),
+            )
+        log_path.unlink(missing_ok=True)
     except PapermillExecutionError as exc:
         evalue = str(exc.evalue).strip().splitlines()
         raise ReportError(
@@ -295,8 +316,8 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: boo
     except Exception as exc:  # kernel died, missing kernel, unreadable notebook
         raise ReportError(
             f"{notebook.name} could not run: {type(exc).__name__}: "
-            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}; "
-            "the last good report was left untouched"
+            f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}; kernel log at "
+            f"{log_path}; the last good report was left untouched"
         ) from exc
 
 

@@ -58,6 +58,7 @@ def test_success_writes_html_without_code_and_records_run(project):
     assert "REPORT FOR 2026-10" in page
     assert "planted failure" not in page  # code cells are hidden
     assert result.notebook_path.exists()
+    assert sorted(p.name for p in result.html_path.parent.iterdir()) == ["toy.html", "toy.ipynb"]
     assert "toy.html" in (project / "reports" / "index.html").read_text(encoding="utf-8")
     with Store(project / "s.duckdb") as store:
         runs = store.table("report_runs")
