@@ -103,10 +103,53 @@ def _run(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def custom_features(
+    store: Store | str | Path, table: str = "customers", prefix: str = "custom_"
+) -> pd.DataFrame:
+    """Custom attributes kept by imports (source columns no mapping placed), one column each.
+
+    Parameters
+    ----------
+    store : Store or str or Path
+        An open store or the path of one.
+    table : str
+        Whose attributes: ``customers`` gives one row per ``customer_id``.
+    prefix : str
+        Put before each attribute name, so custom columns never clash with built-in ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id`` (for customers; ``record_id`` otherwise) and one column per attribute,
+        numeric where every filled value is a number, text otherwise; sorted by id.
+    """
+    st = open_store(store, read_only=not isinstance(store, Store))
+    try:
+        long = st.query(
+            "SELECT record_id, attribute, value FROM custom_attributes WHERE table_name = ? "
+            "ORDER BY record_id, attribute",
+            [table],
+        )
+    finally:
+        if st is not store:
+            st.close()
+    key = "customer_id" if table == "customers" else "record_id"
+    if long.empty:
+        return pd.DataFrame({key: pd.Series(dtype=object)})
+    wide = long.pivot(index="record_id", columns="attribute", values="value")
+    for column in wide.columns:  # a handful of attributes, not records
+        values = wide[column].astype("string").str.strip().replace("", pd.NA)
+        numbers = pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce")
+        wide[column] = numbers if numbers.notna().sum() == values.notna().sum() else values
+    wide.columns = [f"{prefix}{c}" for c in wide.columns]
+    return wide.rename_axis(key).reset_index().sort_values(key, kind="stable").reset_index(drop=True)
+
+
 def customer_features(
     store: Store | str | Path,
     as_of: date | str | None = None,
     customer_ids: Sequence[str] | None = None,
+    include_custom: bool = False,
 ) -> pd.DataFrame:
     """Features of every customer (or of ``customer_ids``) as known on ``as_of``.
 
@@ -118,12 +161,15 @@ def customer_features(
         Cut-off date (YYYY-MM-DD); defaults to the latest date in the data.
     customer_ids : sequence of str, optional
         Restrict to these customers (unknown ids are ignored).
+    include_custom : bool, default False
+        Also add the customers' custom attributes (:func:`custom_features`, columns
+        ``custom_<name>``), e.g. fields of a CRM export that have no canonical column.
 
     Returns
     -------
     pandas.DataFrame
         One row per customer known on ``as_of`` (first contact on or before it), sorted by
-        ``customer_id``, with the columns of :data:`FEATURE_COLUMNS`.
+        ``customer_id``, with the columns of :data:`FEATURE_COLUMNS` (and custom ones).
     """
     st = open_store(store, read_only=not isinstance(store, Store))
     try:
@@ -134,7 +180,10 @@ def customer_features(
             ids = pd.Series(list(customer_ids), dtype=object).drop_duplicates()
         keys = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object)})
         keys["as_of"] = pd.Timestamp(day)
-        return _run(st, keys)
+        frame = _run(st, keys)
+        if include_custom:
+            frame = frame.merge(custom_features(st), on="customer_id", how="left")
+        return frame
     finally:
         if st is not store:
             st.close()

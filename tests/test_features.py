@@ -204,3 +204,24 @@ def test_bad_keys_are_refused(store):
     with pytest.raises(ParameterError, match="row 1"):
         customer_features_at(store, pd.DataFrame({"customer_id": ["c1", "c2"],
                                                   "as_of": [AS_OF, None]}))  # fmt: skip
+
+
+def test_custom_attributes_become_typed_feature_columns(store):
+    from salesanalysis.features import custom_features
+
+    ids = store.query("SELECT customer_id FROM customers ORDER BY 1")["customer_id"].tolist()
+    store.upsert("custom_attributes", pd.DataFrame({
+        "table_name": ["customers"] * 4 + ["products"],
+        "record_id": [ids[0], ids[0], ids[1], ids[1], "p1"],
+        "attribute": ["wechat_group_size", "lead_owner", "wechat_group_size", "lead_owner", "x"],
+        "value": ["1,200", "Wang", "35", None, "y"],
+    }))
+    custom = custom_features(store)
+    assert list(custom.columns) == ["customer_id", "custom_lead_owner", "custom_wechat_group_size"]
+    assert custom["custom_wechat_group_size"].tolist() == [1200, 35]
+    assert custom["custom_lead_owner"].tolist()[0] == "Wang"
+    features = customer_features(store, include_custom=True)
+    assert len(features) == len(customer_features(store))
+    row = features.set_index("customer_id").loc[ids[0]]
+    assert row["custom_wechat_group_size"] == 1200
+    assert "custom_wechat_group_size" not in customer_features(store).columns
