@@ -463,8 +463,10 @@ def plot_backtest(result: BacktestResult) -> Figure:
     """
     import seaborn as sns
 
+    from .charts import styled
+
     table = result.by_grade
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
+    with styled():
         fig = Figure(figsize=(10, 4), dpi=100, layout="constrained")
         ax_rate, ax_rev = fig.subplots(1, 2)
         colours = sns.color_palette("colorblind", 3)

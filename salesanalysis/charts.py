@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
@@ -26,6 +27,16 @@ THIS, PREVIOUS, BAD = PALETTE[0], (0.72, 0.72, 0.72), PALETTE[3]
 
 _STYLE = "whitegrid"
 _CONTEXT = "notebook"
+
+#: Sans-serif fonts in order of preference; matplotlib falls back glyph by glyph, so Latin
+#: text uses DejaVu Sans (shipped with matplotlib) and Chinese names and labels use the first
+#: CJK font the machine has (Noto/Source Han on Linux, YaHei/SimHei on Windows, PingFang on
+#: macOS). Without any, Chinese characters show as boxes; install e.g. fonts-noto-cjk.
+SANS_FONTS = [
+    "DejaVu Sans", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC",
+    "Arial Unicode MS",
+]  # fmt: skip
 
 
 def format_money(value: float, decimals: int = 1) -> str:
@@ -55,10 +66,22 @@ def format_money(value: float, decimals: int = 1) -> str:
 MONEY_FORMATTER = FuncFormatter(lambda value, _pos: format_money(value))
 
 
+def _installed(names: list[str]) -> list[str]:
+    from matplotlib import font_manager
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    return [n for n in names if n in available]
+
+
 @contextmanager
-def _styled():
-    with sns.axes_style(_STYLE), sns.plotting_context(_CONTEXT):
+def styled():
+    """Seaborn style of every report chart, with fonts that can show Chinese text."""
+    rc = {"font.family": "sans-serif", "font.sans-serif": _installed(SANS_FONTS)}
+    with sns.axes_style(_STYLE, rc=rc), sns.plotting_context(_CONTEXT):
         yield
+
+
+_styled = styled
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -341,7 +364,9 @@ def column_label(column: object) -> str:
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (deterministic: no timestamp metadata)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    with warnings.catch_warnings():  # one per missing glyph; see SANS_FONTS for the fix
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 

@@ -322,11 +322,15 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: boo
 
 
 def notebook_to_html(notebook: str | Path) -> str:
-    """Render an executed notebook as self-contained HTML without code cells or prompts."""
+    """Render an executed notebook as self-contained HTML without code cells, prompts or
+    stderr output (warnings stay in the executed ``.ipynb`` beside it)."""
     import nbformat
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:  # warnings are for whoever debugs the executed notebook, not readers
+        if cell.get("outputs"):
+            cell.outputs = [o for o in cell.outputs if o.get("name") != "stderr"]
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )

@@ -502,8 +502,10 @@ def plot_grade_distribution(grades: pd.DataFrame):
     import seaborn as sns
     from matplotlib.figure import Figure
 
+    from .charts import styled
+
     palette = dict(zip(["A", "B", "C"], sns.color_palette("colorblind", 3), strict=True))
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
+    with styled():
         fig = Figure(figsize=(9, 4), dpi=100, layout="constrained")
         ax = fig.subplots()
         if grades.empty:

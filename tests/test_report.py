@@ -20,7 +20,9 @@ db: str = "data/sales.duckdb"  # the store
 fail: bool = False  # raise on purpose
 repeat: int = 2  # how often to print
 '''
-BODY = '''if fail:
+BODY = '''import sys
+print("a library warning", file=sys.stderr)
+if fail:
     raise ValueError("planted failure in the report")
 print("REPORT FOR " + str(month) + " " * repeat + "done")
 '''
@@ -57,6 +59,8 @@ def test_success_writes_html_without_code_and_records_run(project):
     page = result.html_path.read_text(encoding="utf-8")
     assert "REPORT FOR 2026-10" in page
     assert "planted failure" not in page  # code cells are hidden
+    assert "a library warning" not in page  # stderr stays in the executed notebook
+    assert "a library warning" in result.notebook_path.read_text(encoding="utf-8")
     assert result.notebook_path.exists()
     assert sorted(p.name for p in result.html_path.parent.iterdir()) == ["toy.html", "toy.ipynb"]
     assert "toy.html" in (project / "reports" / "index.html").read_text(encoding="utf-8")
