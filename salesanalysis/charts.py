@@ -14,6 +14,7 @@ import io
 import math
 import warnings
 from contextlib import contextmanager
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -66,17 +67,25 @@ def format_money(value: float, decimals: int = 1) -> str:
 MONEY_FORMATTER = FuncFormatter(lambda value, _pos: format_money(value))
 
 
-def _installed(names: list[str]) -> list[str]:
+@cache
+def _installed_fonts() -> frozenset[str]:
     from matplotlib import font_manager
 
-    available = {f.name for f in font_manager.fontManager.ttflist}
+    return frozenset(f.name for f in font_manager.fontManager.ttflist)
+
+
+def _installed(names: list[str]) -> list[str]:
+    """The fonts of ``names`` this machine has, in order."""
+    available = _installed_fonts()
     return [n for n in names if n in available]
 
 
 @contextmanager
 def styled():
     """Seaborn style of every report chart, with fonts that can show Chinese text."""
-    rc = {"font.family": "sans-serif", "font.sans-serif": _installed(SANS_FONTS)}
+    # an explicit list of families (not the generic "sans-serif"): matplotlib falls back
+    # glyph by glyph only across the families named in font.family
+    rc = {"font.family": _installed(SANS_FONTS), "font.sans-serif": _installed(SANS_FONTS)}
     with sns.axes_style(_STYLE, rc=rc), sns.plotting_context(_CONTEXT):
         yield
 
@@ -364,7 +373,8 @@ def column_label(column: object) -> str:
 def figure_png(fig: Figure) -> bytes:
     """The figure as PNG bytes (deterministic: no timestamp metadata)."""
     buffer = io.BytesIO()
-    with warnings.catch_warnings():  # one per missing glyph; see SANS_FONTS for the fix
+    with warnings.catch_warnings():
+        # one warning per missing glyph when no CJK font is installed; see SANS_FONTS
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()

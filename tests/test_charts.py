@@ -137,3 +137,13 @@ def test_style_table_formats_shares_money_dates_and_missing():
 def test_column_label():
     assert charts.column_label("owner_rep_id") == "Owner rep ID"
     assert charts.column_label("previous_month") == "Previous month"
+
+
+def test_chinese_fonts_are_named_families_for_glyph_fallback(monkeypatch):
+    import matplotlib
+
+    charts._installed_fonts.cache_clear()
+    monkeypatch.setattr(charts, "_installed_fonts",
+                        lambda: frozenset({"DejaVu Sans", "WenQuanYi Micro Hei", "Other"}))
+    with charts.styled():
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", "WenQuanYi Micro Hei"]
