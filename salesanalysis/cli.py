@@ -56,13 +56,18 @@ def init(
     seed: Annotated[int, typer.Option(help="Random seed of the sample data.")] = 42,
     customers: Annotated[int, typer.Option(help="Number of sample customers.")] = 600,
     locale: Annotated[str, typer.Option(help="Sample names and text: en or zh.")] = "en",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="With --sample: overwrite data already in the store.")
+    ] = False,
 ) -> None:
     """Create the store (schema and bookkeeping tables); optionally fill it with sample data."""
     existed = state.db.exists()
     with Store(state.db, create=True) as store:
         _echo(f"{'opened' if existed else 'created'} store {store.path} (schema v{store.schema_version})")
         if sample:
-            _load_sample(store, seed=seed, customers=customers, months=18, locale=locale)
+            _load_sample(
+                store, seed=seed, customers=customers, months=18, locale=locale, replace=replace
+            )
 
 
 @app.command("sample")
@@ -74,8 +79,13 @@ def sample_cmd(
     out: Annotated[
         Path | None, typer.Option(help="Write CSV files to this folder instead of the store.")
     ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite data already in the store.")
+    ] = False,
 ) -> None:
-    """Generate realistic, seeded sample data (replaces the store's canonical tables)."""
+    """Generate realistic, seeded sample data into the store (or CSV files with --out).
+
+    A store that already holds data is only overwritten with --replace."""
     if out is not None:
         from .sample import generate_sample, write_sample_csv
 
@@ -84,11 +94,24 @@ def sample_cmd(
             _echo(f"wrote {path}")
         return
     with Store(state.db, create=True) as store:
-        _load_sample(store, seed=seed, customers=customers, months=months, locale=locale)
+        _load_sample(
+            store, seed=seed, customers=customers, months=months, locale=locale, replace=replace
+        )
 
 
-def _load_sample(store: Store, *, seed: int, customers: int, months: int, locale: str) -> None:
+def _load_sample(
+    store: Store, *, seed: int, customers: int, months: int, locale: str, replace: bool = False
+) -> None:
     from .sample import load_sample
+    from .store import CANONICAL_TABLES
+
+    held = {t: store.count(t) for t in ("customers", "opportunities", "interactions")}
+    if any(held.values()) and not replace:
+        raise ParameterError(
+            f"{store.path} already holds data ({', '.join(f'{n:,} {t}' for t, n in held.items())});"
+            " sample data would replace all of "
+            f"{', '.join(CANONICAL_TABLES)}: pass --replace to do so, or use another --db"
+        )
 
     counts = load_sample(store, n_customers=customers, months=months, seed=seed, locale=locale)
     _echo(f"sample data (seed {seed}, locale {locale}) written to {store.path}:")

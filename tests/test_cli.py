@@ -53,3 +53,25 @@ def test_usage_error_exits_2(tmp_path):
 )
 def test_papermill_style_parameters_are_accepted(argv, expected):
     assert _join_param_pairs(argv) == expected
+
+
+def test_sample_refuses_to_overwrite_data_without_replace(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    main(["--db", str(db), "init", "--sample", "--customers", "40"])
+    out = capsys.readouterr().out
+    assert "40 customers" in out
+    result = run_cli("--db", str(db), "sample", "--customers", "30")
+    assert result.returncode == 1
+    assert "already holds data (40 customers" in result.stderr and "--replace" in result.stderr
+    with Store(db) as store:
+        assert store.count("customers") == 40
+    main(["--db", str(db), "sample", "--customers", "30", "--replace"])
+    with Store(db) as store:
+        assert store.count("customers") == 30
+
+
+def test_sample_to_csv_folder(tmp_path):
+    out = tmp_path / "csv"
+    main(["--db", str(tmp_path / "unused.duckdb"), "sample", "--customers", "25", "--out", str(out)])
+    assert (out / "customers.csv").read_text(encoding="utf-8").count("\n") == 26
+    assert not (tmp_path / "unused.duckdb").exists()
