@@ -257,7 +257,7 @@ def run_report(
     started = time.perf_counter()
     try:
         _execute(notebook, failed, params, progress=progress)
-        body = notebook_to_html(failed)
+        body = notebook_to_html(failed, f"{name.replace('_', ' ').capitalize()} {period}")
     except SalesAnalysisError as exc:
         with Store(db_path) as store:
             _finish_run(store, run_id, "failed", None, str(exc))
@@ -321,7 +321,7 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: boo
         ) from exc
 
 
-def notebook_to_html(notebook: str | Path) -> str:
+def notebook_to_html(notebook: str | Path, title: str | None = None) -> str:
     """Render an executed notebook as self-contained HTML without code cells, prompts or
     stderr output (warnings stay in the executed ``.ipynb`` beside it)."""
     import nbformat
@@ -334,7 +334,8 @@ def notebook_to_html(notebook: str | Path) -> str:
     exporter = HTMLExporter(
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
-    body, _ = exporter.from_notebook_node(nb)
+    name = title or Path(notebook).stem.removesuffix(".failed").replace("_", " ").capitalize()
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
 
 

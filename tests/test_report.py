@@ -58,6 +58,7 @@ def test_success_writes_html_without_code_and_records_run(project):
     assert result.html_path == project / "reports" / "2026-10" / "toy.html"
     page = result.html_path.read_text(encoding="utf-8")
     assert "REPORT FOR 2026-10" in page
+    assert "<title>Toy 2026-10</title>" in page
     assert "planted failure" not in page  # code cells are hidden
     assert "a library warning" not in page  # stderr stays in the executed notebook
     assert "a library warning" in result.notebook_path.read_text(encoding="utf-8")
