@@ -288,6 +288,10 @@ def scoring_config_with(
 # -- suggesting weights from history -----------------------------------------------------------
 
 
+#: Smallest cross-validated AUC gain that counts as the fitted weights doing better.
+MIN_AUC_GAIN = 0.005
+
+
 @dataclass
 class WeightSuggestion:
     """Outcome of :func:`suggest_weights`.
@@ -324,8 +328,21 @@ class WeightSuggestion:
 
     @property
     def improves(self) -> bool:
-        """True when the fitted weights rank held-out deals better than the defaults."""
-        return self.fitted_cv_auc > self.default_cv_auc
+        """True when the fitted weights rank held-out deals better than the team's by at
+        least :data:`MIN_AUC_GAIN` (smaller gaps are fold noise, not a better weighting)."""
+        return self.fitted_cv_auc - self.default_cv_auc >= MIN_AUC_GAIN
+
+    @property
+    def message(self) -> str:
+        """The verdict in plain words: adopt the fitted weights, or keep the team's."""
+        aucs = (f"cross-validated AUC {self.fitted_cv_auc:.3f} fitted against "
+                f"{self.default_cv_auc:.3f} for the team's weights, on {self.n_won} won and "
+                f"{self.n_lost} lost deals")
+        if self.improves:
+            return (f"The fitted weights rank held-out deals better ({aucs}): consider "
+                    "adopting the suggested weights.")
+        return (f"The team's weights do as well as weights fitted to the history ({aucs}): "
+                "keep them; the differences in the table are within fold noise.")
 
 
 def _rounded_weights(w: pd.Series, digits: int = 3) -> dict[str, float]:

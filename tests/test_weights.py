@@ -136,7 +136,7 @@ def sample_store():
     return st
 
 
-def test_suggested_weights_beat_the_defaults_on_the_sample(sample_store, tmp_path):
+def test_suggested_weights_match_well_chosen_defaults_on_the_sample(sample_store, tmp_path):
     import yaml
 
     from salesanalysis.scoring import load_scoring_config
@@ -147,9 +147,10 @@ def test_suggested_weights_beat_the_defaults_on_the_sample(sample_store, tmp_pat
     before = team.read_bytes()
     out = tmp_path / "scoring.suggested.yaml"
     s = suggest_weights(sample_store, team, out, random_state=0)
-    # fitted weights rank held-out deals better than the team's, on the same folds
-    assert s.fitted_cv_auc > s.default_cv_auc
-    assert s.improves
+    # the shipped weights already sit near the best of the four-weight family on this data:
+    # the fit matches them (within fold noise) and says to keep them
+    assert s.fitted_cv_auc >= s.default_cv_auc - 0.002
+    assert not s.improves and "keep them" in s.message
     assert list(s.table["item"])[-1] == "cross-validated AUC"
     assert s.table.iloc[-1]["fitted"] == pytest.approx(round(s.fitted_cv_auc, 3))
     assert s.fitted_weights.sum() == pytest.approx(1.0) and (s.fitted_weights >= 0).all()
@@ -211,3 +212,21 @@ def test_grade_distribution_table_and_chart():
     assert fig.axes[0].get_title() == "Total score of each customer, by grade: A 1, B 2, C 2"
     only_c = grade_distribution(grades[grades.grade == "C"])
     assert list(only_c["customers"]) == [0, 0, 2]
+
+
+def test_fitted_weights_recover_the_planted_effects_a_value_heavy_team_misses(sample_store):
+    """The sample plants wins in industry growth, urgency and deal progress; a team that
+    weighs customer value most ranks deals worse, and the fit recovers the planted emphasis."""
+    from salesanalysis.scoring import load_scoring_config
+    from salesanalysis.weights import scoring_config_with, suggest_weights
+
+    team = scoring_config_with(load_scoring_config(), weights={
+        "industry_potential": 0.1, "need_urgency": 0.1, "deal_probability": 0.2,
+        "customer_value": 0.6,
+    })
+    s = suggest_weights(sample_store, team, random_state=0)
+    assert s.fitted_cv_auc > s.default_cv_auc + 0.03
+    assert s.improves and "consider adopting" in s.message
+    fitted = s.fitted_weights
+    assert fitted["customer_value"] < 0.6 - 0.3
+    assert fitted["industry_potential"] + fitted["need_urgency"] > 0.2 + 0.2
