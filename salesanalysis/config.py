@@ -52,10 +52,14 @@ def read_yaml(path: str | Path) -> Any:
 
 def format_validation_error(file: str, exc: ValidationError) -> ConfigError:
     """Turn the first pydantic error into a one-line :class:`ConfigError`."""
-    err = exc.errors()[0]
+    # an unknown key (often a typo) explains the other errors it causes: report it first
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
     key = ".".join(str(p) for p in err["loc"])
     kind = err["type"]
-    if kind == "extra_forbidden":
+    if kind == "missing":
+        msg = "required key is missing; add it"
+    elif kind == "extra_forbidden":
         parent_loc = err["loc"][:-1]
         allowed = _allowed_keys(exc, parent_loc)
         msg = f"unknown key; allowed keys here: {', '.join(allowed)}" if allowed else "unknown key"
@@ -91,7 +95,9 @@ def _allowed_keys(exc: ValidationError, loc: tuple) -> list[str]:
         current = _model_of(annotation)
         if current is None:
             return []
-    return sorted(getattr(current, "model_fields", {})) if current is not None else []
+    if current is None:
+        return []
+    return sorted(f.alias or name for name, f in current.model_fields.items())
 
 
 def _model_of(annotation: Any) -> Any:

@@ -175,29 +175,9 @@ def load_mapping(mapping: str | Path | None = None) -> LoadedMapping:
                 f"{', '.join(shipped_mappings())}",
             )
         path = shipped
-    try:
-        model = validate_config(read_yaml(path), Mapping, path)
-    except ConfigError as exc:
-        if exc.message == "unknown key" and exc.key:
-            allowed = _allowed_at(exc.key)
-            if allowed:
-                raise ConfigError(exc.file, exc.key,
-                                  f"unknown key; allowed keys here: {', '.join(allowed)}") from None
-        raise
+    model = validate_config(read_yaml(path), Mapping, path)
     _check_columns(model, str(path))
     return LoadedMapping(model, str(path), path.stem)
-
-
-def _allowed_at(key: str) -> list[str]:
-    """Allowed keys at a dotted mapping key (walks dict and list levels by name)."""
-    models = {"sources": Source, "targets": Target, "lookups": Lookup, "derive": DeriveKey,
-              "null_if": NullIf}
-    current: type[StrictModel] = Mapping
-    parts = key.split(".")[:-1]
-    for i, part in enumerate(parts):
-        if part in models and (i + 1 < len(parts)):
-            current = models[part]
-    return sorted(f.alias or name for name, f in current.model_fields.items())
 
 
 def _check_columns(model: Mapping, file: str) -> None:

@@ -62,3 +62,16 @@ def test_config_hash_is_stable_and_sensitive():
     assert config_hash(a) == config_hash(Root(name="x"))
     assert config_hash(a) != config_hash(Root(name="y"))
     assert len(config_hash(a)) == 12
+
+
+def test_unknown_key_is_reported_before_the_missing_key_it_causes():
+    from pydantic import Field
+
+    class Needs(StrictModel):
+        sources: dict[str, Source] = Field(min_length=1)
+
+    with pytest.raises(ConfigError) as info:
+        validate_config({"sourcez": {}}, Needs, "m.yaml")
+    assert str(info.value).startswith("m.yaml: sourcez: unknown key; allowed keys here: sources")
+    with pytest.raises(ConfigError, match="m.yaml: sources: required key is missing"):
+        validate_config({}, Needs, "m.yaml")
