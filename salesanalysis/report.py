@@ -241,6 +241,10 @@ def run_report(
                 f"month {period} is after the data (latest date {latest}); "
                 f"pick a month up to {latest:%Y-%m}"
             )
+        if params.get("team"):  # data-dependent: the team must exist in this store
+            from .review import check_team
+
+            check_team(store, params["team"])
         run_id = uuid.uuid4().hex[:12]
         _record_run(store, run_id, name, period, params, status="running")
 

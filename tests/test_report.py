@@ -19,6 +19,7 @@ PARAMS = '''month: str | None = None  # YYYY-MM
 db: str = "data/sales.duckdb"  # the store
 fail: bool = False  # raise on purpose
 repeat: int = 2  # how often to print
+team: str | None = None  # a team
 '''
 BODY = '''import sys
 print("a library warning", file=sys.stderr)
@@ -91,7 +92,7 @@ def test_unknown_report_lists_available(project):
 
 
 def test_unknown_parameter_rejected_before_running(project):
-    with pytest.raises(ParameterError, match="no parameter 'colour'.*fail, month, repeat"):
+    with pytest.raises(ParameterError, match="no parameter 'colour'.*fail, month, repeat, team"):
         _run(project, parameters={"colour": "red"})
     assert not (project / "reports").exists()
 
@@ -103,6 +104,9 @@ def test_wrong_type_and_future_month_rejected(project):
         _run(project, month="2027-01")
     with pytest.raises(ParameterError, match="YYYY-MM"):
         _run(project, month="October")
+    with pytest.raises(ParameterError, match="team 'Atlantis' is not a team"):
+        _run(project, parameters={"team": "Atlantis"})
+    assert not (project / "reports").exists()
 
 
 def test_parse_cli_parameters_reads_yaml_scalars():
