@@ -51,20 +51,11 @@ from pydantic import ConfigDict, Field
 
 from .config import StrictModel, default_config_path, read_yaml, validate_config
 from .exceptions import ConfigError, MappingError
+from .store import CANONICAL_TABLES
 from .units import UNIT_NAMES, blank_mask, parse_date, parse_integer, parse_number, unit_factor
 from .validation import normalise_name, table_specs
 
-TableName = Literal[
-    "reps",
-    "industries",
-    "customers",
-    "contacts",
-    "interactions",
-    "opportunities",
-    "orders",
-    "feedback",
-    "actions",
-]
+TableName = Literal[CANONICAL_TABLES]  # a canonical table of the store
 
 #: Source column the rejected-rows CSV adds; ignored on re-import.
 REASONS_COLUMN = "reasons"
