@@ -90,7 +90,6 @@ def styled():
         yield
 
 
-_styled = styled
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -126,7 +125,7 @@ def plot_kpis(frame: pd.DataFrame) -> Figure:
     n = len(frame)
     cols = 4
     rows = max(1, math.ceil(n / cols))
-    with _styled():
+    with styled():
         fig = _figure(3.2 * cols, 2.6 * rows)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
         prev_label = str(frame.attrs.get("previous_month") or "Previous month")
@@ -159,7 +158,7 @@ def plot_pipeline_by_stage(frame: pd.DataFrame) -> Figure:
     frame : pandas.DataFrame
         The output of :func:`salesanalysis.review.open_pipeline_by_stage`.
     """
-    with _styled():
+    with styled():
         fig = _figure(8, 4)
         ax = fig.subplots()
         if frame["n"].sum() == 0:
@@ -186,7 +185,7 @@ def plot_funnel(frame: pd.DataFrame) -> Figure:
     frame : pandas.DataFrame
         The output of :func:`salesanalysis.review.pipeline_funnel`.
     """
-    with _styled():
+    with styled():
         fig = _figure(8, 4)
         ax = fig.subplots()
         if frame["reached"].max() == 0:
@@ -233,7 +232,7 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Fig
         dup = shown["who"].duplicated(keep=False)
         shown.loc[dup, "who"] = shown.loc[dup, "who"] + " (" + shown.loc[dup, "rep_id"].astype(str) + ")"
     noun = {"rep": "Rep", "industry": "Industry", "team": "Team"}.get(by, by)
-    with _styled():
+    with styled():
         fig = _figure(11, max(3.0, 0.4 * len(shown) + 1.5))
         ax_rev, ax_rate = fig.subplots(1, 2, sharey=True, width_ratios=(3, 2))
         if shown.empty:
@@ -263,7 +262,7 @@ def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with t
     """Horizontal bars of the share filled per field (the output of
     :func:`salesanalysis.quality.completeness_by_field`), least complete first."""
     shown = frame.sort_values(["share_filled", "column"], kind="mergesort")
-    with _styled():
+    with styled():
         fig = _figure(8, max(3.0, 0.3 * len(shown) + 1.2))
         ax = fig.subplots()
         shares = shown["share_filled"].to_numpy(dtype=float)
@@ -285,7 +284,7 @@ def plot_rep_shares(
     """Horizontal bars of one share column per rep (completeness or unquantified entries)."""
     shown = frame.copy()
     shown["who"] = shown[label].astype(str)
-    with _styled():
+    with styled():
         fig = _figure(8, max(3.0, 0.35 * len(shown) + 1.2))
         ax = fig.subplots()
         if shown.empty:
@@ -305,7 +304,7 @@ def plot_rep_shares(
 
 def plot_counts(frame: pd.DataFrame, label: str, count: str, title: str, xlabel: str) -> Figure:
     """Horizontal bars of a count per label (rejected rows by reason, stale customers by rep)."""
-    with _styled():
+    with styled():
         fig = _figure(8, max(3.0, 0.35 * len(frame) + 1.2))
         ax = fig.subplots()
         if frame.empty:

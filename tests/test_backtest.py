@@ -189,14 +189,6 @@ def test_plot_backtest_returns_a_figure(tiny):
 # -- on the sample data (600 customers, planted effects) -------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_store() -> Store:
-    from salesanalysis.sample import load_sample
-
-    st = Store(":memory:", create=True)
-    load_sample(st, n_customers=600, months=18, seed=42)
-    return st
-
 
 def test_sample_backtest_shows_a_winning_clearly_more_often_than_c(sample_store):
     result = backtest_grades(sample_store)

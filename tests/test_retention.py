@@ -117,17 +117,14 @@ def test_a_satisfied_customer_dipping_one_point_is_not_slipping(features):
     assert "c5" in set(at_risk_customers(f, min_value_quantile=0.0)["customer_id"])
 
 
-def test_sample_at_risk_list_finds_the_planted_slipping_customers():
+def test_sample_at_risk_list_finds_the_planted_slipping_customers(sample_store):
     from salesanalysis.features import customer_features
-    from salesanalysis.sample import generate_sample, load_sample
-    from salesanalysis.store import Store
+    from salesanalysis.sample import generate_sample
 
     truth = generate_sample(n_customers=600, months=18, seed=42)["_truth"]
     planted = set(truth.loc[truth["at_risk"], "customer_id"])
     churned = set(truth.loc[truth["churned"], "customer_id"])
-    with Store(":memory:", create=True) as st:
-        load_sample(st, n_customers=600, months=18, seed=42)
-        features = customer_features(st)
+    features = customer_features(sample_store)
     listed = at_risk_customers(features, min_value_quantile=0.0)
     found = set(listed["customer_id"])
     # most of the list is planted at-risk customers, though they are ~4% of all customers

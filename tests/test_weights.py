@@ -126,15 +126,6 @@ def test_scoring_config_with_replaces_only_what_is_given():
 # -- suggestions from the store ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_store():
-    from salesanalysis.sample import load_sample
-    from salesanalysis.store import Store
-
-    st = Store(":memory:", create=True)
-    load_sample(st, n_customers=600, months=18, seed=42)
-    return st
-
 
 def test_suggested_weights_match_well_chosen_defaults_on_the_sample(sample_store, tmp_path):
     import yaml

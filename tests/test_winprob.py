@@ -8,7 +8,6 @@ import pytest
 from test_backtest import tiny_store
 
 from salesanalysis.exceptions import InsufficientHistoryError
-from salesanalysis.store import Store
 from salesanalysis.winprob import WinProbabilityModel, model_inputs, training_snapshots
 
 
@@ -111,14 +110,6 @@ def test_snapshots_are_taken_while_the_deal_was_open():
     assert (per_deal.size() == expected.astype(int)).all()
     assert snaps["opportunity_id"].nunique() == len(opps)
 
-
-@pytest.fixture(scope="module")
-def sample_store() -> Store:
-    from salesanalysis.sample import load_sample
-
-    st = Store(":memory:", create=True)
-    load_sample(st, n_customers=600, months=18, seed=42)
-    return st
 
 
 def test_sample_open_deals_get_calibrated_probabilities(sample_store):
