@@ -90,8 +90,6 @@ def styled():
         yield
 
 
-
-
 def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
