@@ -28,10 +28,10 @@ test: $(STAMP)
 	$(BIN)/ruff check salesanalysis tests benchmarks
 	$(BIN)/python -m pytest -q tests
 	test -f $(DB) || $(BIN)/salesanalysis --db $(DB) init --sample
-	$(BIN)/python -m pytest -q --nbval-lax notebooks
+	$(BIN)/python -m pytest -q --nbval-lax salesanalysis/reports/notebooks
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab salesanalysis/reports/notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

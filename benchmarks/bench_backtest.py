@@ -1,10 +1,10 @@
 """Benchmark: the grading backtest, fitted weights, win probability and the at-risk list.
 
 Builds a seeded sample store (default 5,000 customers, 18 months) in memory, then times
-:func:`salesanalysis.backtest.backtest_grades` (every closed deal graded as of its creation
-against that month's population), :func:`salesanalysis.weights.suggest_weights` (backtest +
-5-fold fit), :class:`salesanalysis.winprob.WinProbabilityModel` (snapshots, fit, predicting
-the open deals) and :func:`salesanalysis.retention.at_risk_customers`. Prints each time and
+:func:`salesanalysis.grading.backtest.backtest_grades` (every closed deal graded as of its creation
+against that month's population), :func:`salesanalysis.grading.weights.suggest_weights` (backtest +
+5-fold fit), :class:`salesanalysis.models.winprob.WinProbabilityModel` (snapshots, fit, predicting
+the open deals) and :func:`salesanalysis.models.retention.at_risk_customers`. Prints each time and
 the peak RSS. Budget (2 cores): each step under 30 s at 5,000 customers.
 Run: ``.venv/bin/python benchmarks/bench_backtest.py [n_customers]``.
 """
@@ -15,13 +15,13 @@ import resource
 import sys
 import time
 
-from salesanalysis.backtest import backtest_grades
-from salesanalysis.features import customer_features
-from salesanalysis.retention import at_risk_customers
-from salesanalysis.sample import load_sample
-from salesanalysis.store import Store
-from salesanalysis.weights import suggest_weights
-from salesanalysis.winprob import WinProbabilityModel
+from salesanalysis.features.customer import customer_features
+from salesanalysis.grading.backtest import backtest_grades
+from salesanalysis.grading.weights import suggest_weights
+from salesanalysis.models.retention import at_risk_customers
+from salesanalysis.models.winprob import WinProbabilityModel
+from salesanalysis.sample.builder import load_sample
+from salesanalysis.store.connection import Store
 
 
 def _timed(label: str, fn):

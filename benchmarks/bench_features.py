@@ -1,6 +1,6 @@
 """Benchmark: ``customer_features`` on 100,000 customers / ~2,000,000 interactions; target < 2 s.
 
-Builds (once, then reuses) a sample store with :func:`salesanalysis.sample.load_sample` in
+Builds (once, then reuses) a sample store with :func:`salesanalysis.sample.builder.load_sample` in
 ``benchmarks/out/bench_features.duckdb``, then times the single-date call and a small
 backtest-style panel. Prints the times and peak RSS.
 Run: ``.venv/bin/python benchmarks/bench_features.py [n_customers] [--rebuild]``.
@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesanalysis.features import customer_features, customer_features_at
-from salesanalysis.sample import load_sample
-from salesanalysis.store import Store
+from salesanalysis.features.customer import customer_features, customer_features_at
+from salesanalysis.sample.builder import load_sample
+from salesanalysis.store.connection import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 

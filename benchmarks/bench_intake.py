@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from salesanalysis.intake import import_files
-from salesanalysis.store import Store
+from salesanalysis.intake.pipeline import import_files
+from salesanalysis.store.connection import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 N_CUSTOMERS = 20_000

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from salesanalysis import charts, quality, review
-from salesanalysis.sample import load_sample
-from salesanalysis.store import Store
+from salesanalysis.reports import charts, quality, review
+from salesanalysis.sample.builder import load_sample
+from salesanalysis.store.connection import Store
 
 
 def _timed(label: str, func: Callable[[], object], figures: dict[str, float]) -> object:

@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from salesanalysis.sample import generate_sample
-from salesanalysis.store import Store
+from salesanalysis.sample.builder import generate_sample
+from salesanalysis.store.connection import Store
 
 
 def _peak_rss_mb() -> float:
@@ -31,7 +31,7 @@ def main(n_customers: int = 100_000, seed: int = 42) -> dict[str, float]:
         with Store(Path(tmp) / "bench.duckdb", create=True) as store:
             t0 = time.perf_counter()
             # the same path as load_sample, minus the generation timed above
-            from salesanalysis.sample import _insert_tables
+            from salesanalysis.sample.builder import _insert_tables
 
             _insert_tables(store, tables)
             t_load = time.perf_counter() - t0

@@ -67,7 +67,7 @@ def main() -> None:
         "customer_features (as_of = latest)",
         [py, "-c",
          "import sys, time; from salesanalysis import Store; "
-         "from salesanalysis.features import customer_features; "
+         "from salesanalysis.features.customer import customer_features; "
          "s = Store(sys.argv[1], read_only=True); "
          "t = time.perf_counter(); f = customer_features(s); "
          "print('SECONDS', time.perf_counter() - t); print(len(f), 'rows')", str(db)],

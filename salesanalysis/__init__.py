@@ -4,7 +4,7 @@ The public API is small; everything else lives in one module per concept
 (``store``, ``sample``, ``features``, ``intake``, ``scoring``, ``review``, ``report``).
 """
 
-from .exceptions import (
+from salesanalysis.exceptions import (
     ConfigError,
     InsufficientHistoryError,
     IntakeError,
@@ -15,7 +15,7 @@ from .exceptions import (
     SchemaVersionError,
     StoreError,
 )
-from .store import SCHEMA_VERSION, Store, open_store, resolve_as_of
+from salesanalysis.store.connection import SCHEMA_VERSION, Store, open_store, resolve_as_of
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """``python -m salesanalysis`` runs the CLI."""
 
-from .cli import main
+from salesanalysis.cli.app import main
 
 main()

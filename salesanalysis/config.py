@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .exceptions import ConfigError
+from salesanalysis.exceptions import ConfigError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

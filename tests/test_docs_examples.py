@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from salesanalysis import Store
-from salesanalysis.features import customer_features
-from salesanalysis.intake import import_files
+from salesanalysis.features.customer import customer_features
+from salesanalysis.intake.pipeline import import_files
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from salesanalysis.intake import import_files
-from salesanalysis.store import Store
+from salesanalysis.intake.pipeline import import_files
+from salesanalysis.store.connection import Store
 
 MAVEN = Path("/work/shared/datasets/maven_crm")
 if not MAVEN.is_dir():  # the shared data sits beside the project
@@ -78,11 +78,11 @@ def test_second_import_adds_no_duplicates(imported):
 
 
 def test_grading_and_review_work_on_the_maven_store(imported):
-    from salesanalysis.backtest import backtest_grades
-    from salesanalysis.grade_review import grade_review
-    from salesanalysis.periods import latest_complete_month
-    from salesanalysis.review import monthly_kpis
-    from salesanalysis.scoring import score_store
+    from salesanalysis.grading.backtest import backtest_grades
+    from salesanalysis.grading.scoring import score_store
+    from salesanalysis.reports.grade_review import grade_review
+    from salesanalysis.reports.review import monthly_kpis
+    from salesanalysis.store.periods import latest_complete_month
 
     store, _, _ = imported
     grades = score_store(store)

@@ -1,0 +1,241 @@
+"""The ``salesanalysis`` command line: thin wrappers that call the package and print results.
+
+Every command prints what it did in a few lines and exits non-zero with a one-line reason on
+bad input (any :class:`~salesanalysis.exceptions.SalesAnalysisError`).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+
+from salesanalysis.exceptions import ParameterError, SalesAnalysisError
+from salesanalysis.store.connection import Store, default_db_path
+
+app = typer.Typer(
+    name="salesanalysis",
+    help="Customer profiles, A/B/C grades, personas, playbooks and review reports for B2B sales.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class _State:
+    db: Path = default_db_path()
+
+
+state = _State()
+
+
+@app.callback()
+def _global(
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="SALESANALYSIS_DB",
+            help="DuckDB store (default data/sales.duckdb, or $SALESANALYSIS_DB).",
+        ),
+    ] = None,
+) -> None:
+    state.db = db or default_db_path()
+
+
+def _echo(line: str) -> None:
+    typer.echo(line)
+
+
+@app.command()
+def init(
+    sample: Annotated[bool, typer.Option("--sample", help="Fill the new store with sample data.")] = False,
+    seed: Annotated[int, typer.Option(help="Random seed of the sample data.")] = 42,
+    customers: Annotated[int, typer.Option(help="Number of sample customers.")] = 600,
+    locale: Annotated[str, typer.Option(help="Sample names and text: en or zh.")] = "en",
+    replace: Annotated[
+        bool, typer.Option("--replace", help="With --sample: overwrite data already in the store.")
+    ] = False,
+) -> None:
+    """Create the store (schema and bookkeeping tables); optionally fill it with sample data."""
+    existed = state.db.exists()
+    with Store(state.db, create=True) as store:
+        _echo(f"{'opened' if existed else 'created'} store {store.path} (schema v{store.schema_version})")
+        if sample:
+            _load_sample(
+                store, seed=seed, customers=customers, months=18, locale=locale, replace=replace
+            )
+
+
+@app.command("sample")
+def sample_cmd(
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same bytes.")] = 42,
+    customers: Annotated[int, typer.Option(help="Number of customers.")] = 600,
+    months: Annotated[int, typer.Option(help="Months of history.")] = 18,
+    locale: Annotated[str, typer.Option(help="Names and free text: en or zh.")] = "en",
+    out: Annotated[
+        Path | None, typer.Option(help="Write CSV files to this folder instead of the store.")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite data already in the store.")
+    ] = False,
+) -> None:
+    """Generate realistic, seeded sample data into the store (or CSV files with --out).
+
+    A store that already holds data is only overwritten with --replace."""
+    if out is not None:
+        from salesanalysis.sample.builder import generate_sample, write_sample_csv
+
+        tables = generate_sample(n_customers=customers, months=months, seed=seed, locale=locale)
+        for path in write_sample_csv(tables, out):
+            _echo(f"wrote {path}")
+        return
+    with Store(state.db, create=True) as store:
+        _load_sample(
+            store, seed=seed, customers=customers, months=months, locale=locale, replace=replace
+        )
+
+
+def _load_sample(
+    store: Store, *, seed: int, customers: int, months: int, locale: str, replace: bool = False
+) -> None:
+    from salesanalysis.sample.builder import load_sample
+    from salesanalysis.store.connection import CANONICAL_TABLES
+
+    held = {t: store.count(t) for t in ("customers", "opportunities", "interactions")}
+    if any(held.values()) and not replace:
+        raise ParameterError(
+            f"{store.path} already holds data ({', '.join(f'{n:,} {t}' for t, n in held.items())});"
+            " sample data would replace all of "
+            f"{', '.join(CANONICAL_TABLES)}: pass --replace to do so, or use another --db"
+        )
+
+    counts = load_sample(store, n_customers=customers, months=months, seed=seed, locale=locale)
+    _echo(f"sample data (seed {seed}, locale {locale}) written to {store.path}:")
+    _echo("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files to import.")],
+    mapping: Annotated[
+        Path | None, typer.Option(help="Column mapping YAML (default: built-in template aliases).")
+    ] = None,
+    rejected_dir: Annotated[
+        Path, typer.Option(help="Folder for CSVs of rejected rows to fix and re-import.")
+    ] = Path("data/rejected"),
+) -> None:
+    """Import CRM/Excel exports through a mapping; bad rows are quarantined with reasons."""
+    from salesanalysis.intake.pipeline import import_files
+
+    with Store(state.db, create=True) as store:
+        summary = import_files(store, files, mapping=mapping, rejected_dir=rejected_dir)
+    _echo(str(summary))
+
+
+@app.command()
+def template(
+    lang: Annotated[str, typer.Option(help="Header language: zh or en (both are shown).")] = "zh",
+    out: Annotated[Path, typer.Option(help="Workbook to write.")] = Path("customer_intake_template.xlsx"),
+) -> None:
+    """Write the customer intake workbook (bilingual headers, drop-downs, instructions)."""
+    from salesanalysis.intake.template import write_template
+
+    path = write_template(out, lang=lang)
+    _echo(f"wrote intake template {path}")
+
+
+@app.command()
+def score(
+    config: Annotated[Path | None, typer.Option(help="Scoring YAML (default: shipped weights).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default latest date in data.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write grades to .xlsx or .csv.")] = None,
+) -> None:
+    """Grade customers A/B/C and store the grades with as_of and the config hash."""
+    from salesanalysis.grading.scoring import export_grades, score_store
+
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")
+    with Store(state.db) as store:
+        grades = score_store(store, config=config, as_of=as_of)
+    counts = grades["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)
+    _echo(
+        f"graded {len(grades):,} customers as of {grades['as_of'].iloc[0]} "
+        f"(config {grades['config_hash'].iloc[0]}): "
+        + ", ".join(f"{g} {n:,}" for g, n in counts.items())
+    )
+    if out is not None:
+        _echo(f"wrote {export_grades(grades, out)}")
+
+
+@app.command()
+def report(
+    name: Annotated[str, typer.Argument(help="Report (notebook) name, e.g. monthly_review.")],
+    month: Annotated[
+        str | None, typer.Option(help="YYYY-MM; default the latest complete month in the data.")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("-p", "--param", help="Notebook parameter as NAME=VALUE (repeatable)."),
+    ] = None,
+    reports_dir: Annotated[Path, typer.Option(help="Where report folders are written.")] = Path("reports"),
+    notebooks_dir: Annotated[Path | None, typer.Option(help="Folder of report notebooks.")] = None,
+) -> None:
+    """Render a report notebook with Papermill into reports/<month>/<name>.html."""
+    from salesanalysis.reports.runner import parse_cli_parameters, run_report
+
+    result = run_report(
+        name,
+        month=month,
+        parameters=parse_cli_parameters(param or []),
+        db=state.db,
+        reports_dir=reports_dir,
+        notebooks_dir=notebooks_dir,
+        progress=True,
+    )
+    _echo(f"rendered {name} for {result.period} in {result.seconds:.1f}s")
+    _echo(str(result.html_path))
+
+
+def _join_param_pairs(argv: list[str]) -> list[str]:
+    """Accept Papermill's ``-p NAME VALUE`` as well as ``-p NAME=VALUE``."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("-p", "--param") and i + 2 < len(argv) and "=" not in argv[i + 1]:
+            out += [token, f"{argv[i + 1]}={argv[i + 2]}"]
+            i += 3
+            continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; turns package errors into one-line messages."""
+    args = _join_param_pairs(list(sys.argv[1:] if argv is None else argv))
+    try:
+        app(args=args, standalone_mode=False)
+    except SalesAnalysisError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except duckdb.Error as exc:  # store locked, constraint broken: one line, nothing written
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        typer.echo(f"error: store {state.db}: {first} (nothing was written)", err=True)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        # Usage errors (unknown command or option): click's or typer's vendored click.
+        show = getattr(exc, "show", None)
+        if callable(show) and isinstance(getattr(exc, "exit_code", None), int):
+            show()
+            sys.exit(exc.exit_code)
+        raise

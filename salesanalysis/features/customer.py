@@ -1,0 +1,232 @@
+"""Customer features: one row per customer (and date) built from the store, leak-free.
+
+This module owns the feature frame every grading, persona and backtest step starts from.
+All the work happens in one DuckDB query (``sql/customer_features.sql``) parameterised over a
+relation of ``(customer_id, as_of)`` keys, so "features of everyone today" and "features of
+each customer as known on its own date" (the backtest panel) are the same code path.
+
+Only rows dated on or before a key's ``as_of`` are used: interactions by ``date``,
+opportunities by ``created_date`` (an outcome counts only when ``closed_date <= as_of``,
+otherwise the deal is still open as of then), orders and feedback by ``date``; customers
+first contacted after ``as_of`` are left out. Contacts and the customer's own attributes
+(budget, deadline, brand value, ...) have no history in the store and are used as stored.
+
+Conventions: counts are integers (0 when none), amounts floats (0.0 when none), recency and
+date columns null when there is nothing to measure. Output is sorted by key. "Latest" values
+break same-day ties deterministically: the furthest stage (lost counting as final) and the
+lower satisfaction score. ``n_interactions_90d`` counts the 90 days ending on ``as_of``.
+The query runs on its own cursor, so it sees committed data only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from salesanalysis.exceptions import ParameterError
+from salesanalysis.store.connection import Store, open_store, resolve_as_of
+from salesanalysis.store.queries import load_sql
+
+#: Columns of the feature frame, in order (see ``sql/customer_features.sql``).
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "customer_id", "as_of", "name", "industry", "region", "owner_rep_id", "status",
+    "employees", "annual_revenue", "budget", "need_deadline", "days_to_deadline",
+    "expected_cycle_months", "brand_value", "first_contact_date", "tenure_days",
+    "growth_rate", "policy_support", "urgency_stated",
+    "n_interactions", "n_interactions_90d", "last_interaction_date",
+    "days_since_last_interaction", "n_visits", "n_demos", "n_exec_visits",
+    "n_price_objections", "current_stage", "stage_rank", "max_stage_rank",
+    "proposal_submitted", "n_contacts", "n_roles_reached", "decision_maker_reached",
+    "decision_maker_supportive", "n_supportive", "n_opposed",
+    "n_opps_open", "n_opps_won", "n_opps_lost", "open_amount", "won_amount",
+    "max_open_amount", "expected_amount", "win_rate", "avg_won_cycle_days", "last_won_date",
+    "n_orders", "order_amount", "order_amount_365d", "first_order_date", "last_order_date",
+    "days_since_last_order", "avg_order_interval_days", "order_overdue_ratio",
+    "latest_satisfaction", "mean_satisfaction", "n_feedback", "satisfaction_trend",
+)  # fmt: skip
+
+#: Date columns (datetime64, NaT when none).
+DATE_COLUMNS = (
+    "as_of", "need_deadline", "first_contact_date", "last_interaction_date",
+    "last_won_date", "first_order_date", "last_order_date",
+)  # fmt: skip
+
+#: Count columns (integers, 0 when none).
+COUNT_COLUMNS = (
+    "n_interactions", "n_interactions_90d", "n_visits", "n_demos", "n_exec_visits",
+    "n_price_objections", "stage_rank", "max_stage_rank", "n_contacts", "n_roles_reached",
+    "n_supportive", "n_opposed", "n_opps_open", "n_opps_won", "n_opps_lost", "n_orders",
+    "n_feedback",
+)  # fmt: skip
+
+#: Whole-number columns that may be null (nullable Int64).
+NULLABLE_INT_COLUMNS = (
+    "employees", "days_to_deadline", "expected_cycle_months", "tenure_days",
+    "days_since_last_interaction", "days_since_last_order", "latest_satisfaction",
+)  # fmt: skip
+
+#: Ranks of the follow-up stages (lost 0, no stage 0).
+STAGE_RANK = {"lead": 1, "need_confirmation": 2, "proposal": 3, "negotiation": 4, "won": 5,
+              "lost": 0}  # fmt: skip
+
+_KEYS_VIEW = "feature_keys"
+
+
+def _run(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
+    """Run the feature query over ``keys`` (customer_id, as_of) and tidy the dtypes."""
+    keys = pd.DataFrame(
+        {
+            "customer_id": keys["customer_id"].astype(object),
+            "as_of": pd.to_datetime(keys["as_of"]).astype("datetime64[us]"),
+        }
+    )
+    # a cursor of its own: the registered keys stay private to this query, and a result left
+    # unfinished on the store's main connection (DuckDB >= 2 refuses new work then) is no matter
+    cur = store.con.cursor()
+    try:
+        cur.register(_KEYS_VIEW, keys)
+        frame = cur.execute(load_sql("customer_features")).df()
+    finally:
+        cur.close()
+    for col in DATE_COLUMNS:
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
+    for col in COUNT_COLUMNS:
+        frame[col] = frame[col].astype("int64")
+    for col in NULLABLE_INT_COLUMNS:
+        frame[col] = frame[col].astype("Int64")
+    for col in ("urgency_stated", "proposal_submitted", "decision_maker_reached",
+                "decision_maker_supportive"):  # fmt: skip
+        frame[col] = frame[col].fillna(False).astype(bool)
+    return frame.reset_index(drop=True)
+
+
+def custom_features(
+    store: Store | str | Path, table: str = "customers", prefix: str = "custom_"
+) -> pd.DataFrame:
+    """Custom attributes kept by imports (source columns no mapping placed), one column each.
+
+    Parameters
+    ----------
+    store : Store or str or Path
+        An open store or the path of one.
+    table : str
+        Whose attributes: ``customers`` gives one row per ``customer_id``.
+    prefix : str
+        Put before each attribute name, so custom columns never clash with built-in ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id`` (for customers; ``record_id`` otherwise) and one column per attribute,
+        numeric where every filled value is a number, text otherwise; sorted by id.
+    """
+    st = open_store(store, read_only=not isinstance(store, Store))
+    try:
+        long = st.query(
+            "SELECT record_id, attribute, value FROM custom_attributes WHERE table_name = ? "
+            "ORDER BY record_id, attribute",
+            [table],
+        )
+    finally:
+        if st is not store:
+            st.close()
+    key = "customer_id" if table == "customers" else "record_id"
+    if long.empty:
+        return pd.DataFrame({key: pd.Series(dtype=object)})
+    wide = long.pivot(index="record_id", columns="attribute", values="value")
+    for column in wide.columns:  # a handful of attributes, not records
+        values = wide[column].astype("string").str.strip().replace("", pd.NA)
+        numbers = pd.to_numeric(values.str.replace(",", "", regex=False), errors="coerce")
+        wide[column] = numbers if numbers.notna().sum() == values.notna().sum() else values
+    wide.columns = [f"{prefix}{c}" for c in wide.columns]
+    return wide.rename_axis(key).reset_index().sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def customer_features(
+    store: Store | str | Path,
+    as_of: date | str | None = None,
+    customer_ids: Sequence[str] | None = None,
+    include_custom: bool = False,
+) -> pd.DataFrame:
+    """Features of every customer (or of ``customer_ids``) as known on ``as_of``.
+
+    Parameters
+    ----------
+    store : Store or str or Path
+        An open store or the path of one.
+    as_of : date or str, optional
+        Cut-off date (YYYY-MM-DD); defaults to the latest date in the data.
+    customer_ids : sequence of str, optional
+        Restrict to these customers (unknown ids are ignored).
+    include_custom : bool, default False
+        Also add the customers' custom attributes (:func:`custom_features`, columns
+        ``custom_<name>``), e.g. fields of a CRM export that have no canonical column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer known on ``as_of`` (first contact on or before it), sorted by
+        ``customer_id``, with the columns of :data:`FEATURE_COLUMNS` (and custom ones).
+    """
+    st = open_store(store, read_only=not isinstance(store, Store))
+    try:
+        day = resolve_as_of(st, as_of)
+        if customer_ids is None:
+            ids = st.query("SELECT customer_id FROM customers")["customer_id"]
+        else:
+            ids = pd.Series(list(customer_ids), dtype=object).drop_duplicates()
+        keys = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object)})
+        keys["as_of"] = pd.Timestamp(day)
+        frame = _run(st, keys)
+        if include_custom:
+            frame = frame.merge(custom_features(st), on="customer_id", how="left")
+        return frame
+    finally:
+        if st is not store:
+            st.close()
+
+
+def customer_features_at(store: Store | str | Path, keys: pd.DataFrame) -> pd.DataFrame:
+    """Features of each customer as known on its own ``as_of`` date (leak-free panel).
+
+    Parameters
+    ----------
+    store : Store or str or Path
+        An open store or the path of one.
+    keys : pandas.DataFrame
+        Columns ``customer_id`` and ``as_of`` (one row per pair; dates may differ per row),
+        e.g. each closed opportunity's customer and creation date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct key pair whose customer exists and was first contacted on or
+        before that ``as_of`` (other keys are left out, as in :func:`customer_features`),
+        sorted by ``customer_id, as_of``, with an ``as_of`` column.
+
+    Raises
+    ------
+    ParameterError
+        When ``keys`` lacks a column or holds a missing or unparsable ``as_of``.
+    """
+    missing = [c for c in ("customer_id", "as_of") if c not in keys.columns]
+    if missing:
+        raise ParameterError(
+            f"keys frame lacks column(s) {missing}; pass a frame with customer_id and as_of"
+        )
+    try:
+        as_of = pd.to_datetime(keys["as_of"])
+    except (ValueError, TypeError) as exc:
+        raise ParameterError(f"keys.as_of holds a value that is not a date ({exc})") from exc
+    if as_of.isna().any():
+        row = int(as_of.isna().to_numpy().argmax())
+        raise ParameterError(f"keys.as_of is missing in row {row}; give every key a date")
+    st = open_store(store, read_only=not isinstance(store, Store))
+    try:
+        return _run(st, pd.DataFrame({"customer_id": keys["customer_id"], "as_of": as_of}))
+    finally:
+        if st is not store:
+            st.close()

@@ -1,0 +1,512 @@
+"""Leak-free backtest of the grades: would they have predicted past wins?
+
+For every closed (won or lost) opportunity the customer is graded **as of the opportunity's
+created_date**, from features built only from rows dated on or before that day
+(:func:`salesanalysis.features.customer.customer_features_at`), and the grade is set against the outcome:
+win rate, revenue and cycle time by grade, the AUC of the score and the lift of A over C.
+
+Quantile grading needs a population. A grade "A = top 20%" only means something relative to
+the customers graded together, and some factors (e.g. budget percentile) are ranks within that
+group. Grading the pooled history at once would rank a 2023 deal against customers as they
+looked in 2024 (a quiet leak), and grading each deal alone has no population at all. So the
+backtest reproduces what a monthly grading run would have seen: deals are grouped by the month
+they were created in; each month's deals are scored *together with every customer as known on
+the first day of that month* (the reference population), and in ``quantiles`` mode the grade
+cut-offs are the scores that split that reference population into the configured shares. In
+``thresholds`` mode the configured score cut-offs apply as they are. Customer attributes
+without history in the store (budget, contacts, brand) are used as stored, as in features.
+
+:func:`grade_movements` compares the grades of two dates (the monthly review's "movements
+since last month"). :func:`plot_backtest` draws the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.metrics import roc_auc_score
+
+from salesanalysis.exceptions import ParameterError
+from salesanalysis.store.connection import Store, open_store, resolve_as_of
+from salesanalysis.store.queries import load_sql
+
+GRADES = ("A", "B", "C")
+DIMENSIONS = ("industry_potential", "need_urgency", "deal_probability", "customer_value")
+_REF = "__ref__|"
+
+
+# -- configuration ------------------------------------------------------------------------------
+
+
+def resolve_config(config=None):
+    """A :class:`~salesanalysis.grading.scoring.ScoringConfig` from a config, a YAML path or None."""
+    from salesanalysis.grading.scoring import ScoringConfig, load_scoring_config
+
+    if isinstance(config, ScoringConfig):
+        return config
+    return load_scoring_config(config)
+
+
+# -- the closed-deal panel --------------------------------------------------------------------
+
+
+def _attach_features(store: Store, opps: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
+    """Join each opportunity to its customer's features as known on ``when`` (per row)."""
+    from salesanalysis.features.customer import customer_features_at
+
+    stamps = pd.to_datetime(when).astype("datetime64[us]")
+    keys = pd.DataFrame(
+        {"customer_id": opps["customer_id"].to_numpy(), "as_of": stamps.to_numpy()}
+    ).drop_duplicates()
+    if keys.empty:
+        feats = pd.DataFrame({"customer_id": pd.Series(dtype=object), "as_of": stamps.iloc[:0]})
+    else:
+        feats = customer_features_at(store, keys)
+    feats = feats.assign(as_of=pd.to_datetime(feats["as_of"]).astype("datetime64[us]"))
+    left = opps.assign(as_of=stamps.to_numpy())
+    dup = [c for c in feats.columns if c in left.columns and c not in ("customer_id", "as_of")]
+    merged = left.merge(
+        feats.drop(columns=dup), on=["customer_id", "as_of"], how="left",
+        validate="many_to_one", indicator="_features",
+    )
+    merged["has_features"] = merged.pop("_features").eq("both").to_numpy()
+    return merged.sort_values("opportunity_id", kind="stable").reset_index(drop=True)
+
+
+def closed_opportunities(store: Store | str, as_of: date | str | None = None) -> pd.DataFrame:
+    """Closed deals (closed on or before ``as_of``) with the customer's features at creation.
+
+    Parameters
+    ----------
+    store : Store or str
+        The store (or its path).
+    as_of : date or str, optional
+        Only deals closed on or before this date; default the latest date in the data.
+
+    Returns
+    -------
+    DataFrame
+        One row per closed opportunity, sorted by opportunity_id: ``opportunity_id``,
+        ``customer_id``, ``rep_id``, ``product``, ``created_date``, ``closed_date``,
+        ``amount``, ``outcome``, ``won`` (0/1), ``cycle_days``, ``loss_reason``,
+        ``competitor``, then the customer features as known on ``created_date`` (``as_of``),
+        and ``has_features`` (False when the customer was unknown on that day).
+    """
+    store = open_store(store)
+    cutoff = resolve_as_of(store, as_of)
+    opps = store.query(load_sql("closed_opportunities"), [cutoff])
+    return _attach_features(store, opps, opps["created_date"])
+
+
+# -- grading a panel with per-month reference populations -------------------------------------
+
+
+def _cohort_start(dates: pd.Series) -> pd.Series:
+    return pd.to_datetime(dates).dt.to_period("M").dt.start_time.astype("datetime64[us]")
+
+
+def grade_panel(store: Store, panel: pd.DataFrame, config) -> pd.DataFrame:
+    """Grade rows of a features panel (one row per deal) against their month's population.
+
+    Parameters
+    ----------
+    store : Store
+        The store the panel came from (for the reference populations).
+    panel : DataFrame
+        Features rows with a unique ``row_id`` column, ``customer_id`` and ``as_of``.
+    config : ScoringConfig
+        The scoring configuration.
+
+    Returns
+    -------
+    DataFrame
+        ``row_id``, the four dimension scores, ``score``, ``grade``, ``reasons``,
+        ``cut_a``, ``cut_b`` (score cut-offs used), ``cohort`` (month start), sorted by row_id.
+    """
+    from salesanalysis.features.customer import customer_features_at
+    from salesanalysis.grading.scoring import grade_customers
+
+    panel = panel.assign(cohort=_cohort_start(panel["as_of"]).to_numpy())
+    cohorts = np.sort(panel["cohort"].unique())
+    customers = store.query("SELECT customer_id FROM customers ORDER BY customer_id")
+    ref_keys = customers.merge(pd.DataFrame({"as_of": cohorts}), how="cross")
+    reference = customer_features_at(store, ref_keys) if len(ref_keys) else panel.iloc[:0]
+    reference = reference.assign(
+        as_of=pd.to_datetime(reference["as_of"]).astype("datetime64[us]"),
+    )
+    reference["cohort"] = reference["as_of"].to_numpy()
+    method = config.grading.method
+    pieces = []
+    # one grading run per month of history (a handful of groups, not records)
+    for cohort, rows in panel.groupby("cohort", sort=True):
+        ref = reference.loc[reference["cohort"] == cohort]
+        ref = ref.assign(customer_id=_REF + ref["customer_id"].astype(str))
+        deals = rows.assign(customer_id=rows["row_id"].astype(str))
+        both = pd.concat(
+            [ref[deals.columns.intersection(ref.columns)], deals[ref.columns.intersection(deals.columns)]],
+            ignore_index=True,
+        )
+        graded = grade_customers(both, config)
+        is_ref = graded["customer_id"].str.startswith(_REF)
+        ref_graded = graded.loc[is_ref]
+        out = graded.loc[~is_ref].rename(columns={"customer_id": "row_id"})
+        if method == "thresholds":
+            cut_a = float(config.grading.thresholds.A)
+            cut_b = float(config.grading.thresholds.B)
+        else:
+            # the reference population's own cut scores (what a run that month would use)
+            cut_a = _cut(ref_graded, "A", np.inf)
+            cut_b = _cut(ref_graded, "B", cut_a)
+            score = out["score"].to_numpy(dtype=float)
+            out = out.assign(grade=np.where(score >= cut_a, "A", np.where(score >= cut_b, "B", "C")))
+        pieces.append(out.assign(cut_a=cut_a, cut_b=cut_b, cohort=cohort))
+    cols = ["row_id", *DIMENSIONS, "score", "grade", "reasons", "cut_a", "cut_b", "cohort"]
+    if not pieces:
+        return pd.DataFrame(columns=cols)
+    result = pd.concat(pieces, ignore_index=True)[cols]
+    return result.sort_values("row_id", kind="stable").reset_index(drop=True)
+
+
+def _cut(graded: pd.DataFrame, grade: str, fallback: float) -> float:
+    scores = graded.loc[graded["grade"] == grade, "score"]
+    return float(scores.min()) if len(scores) else float(fallback)
+
+
+# -- the backtest ---------------------------------------------------------------------------
+
+
+@dataclass
+class BacktestResult:
+    """Outcome of :func:`backtest_grades`.
+
+    Attributes
+    ----------
+    by_grade : DataFrame
+        ``grade``, ``n``, ``won``, ``lost``, ``win_rate``, ``revenue_won``,
+        ``median_cycle_days`` for A, B, C (all three rows always present).
+    auc : float
+        AUC of the score against won (0.5 = no better than chance); NaN without both outcomes.
+    lift_a_over_c : float
+        Win rate of A divided by win rate of C (NaN when C has no deals or never wins).
+    n_won, n_lost : int
+        Closed deals graded.
+    sufficient : bool
+        True when there are at least ``min_outcomes`` won and ``min_outcomes`` lost deals.
+    message : str
+        The verdict in plain words.
+    frame : DataFrame
+        One row per graded deal: opportunity, outcome, amount, cycle days, the four
+        dimension scores, score, grade and reasons as of its creation.
+    config_hash : str
+        Hash of the scoring configuration used.
+    min_outcomes : int
+        The threshold used for ``sufficient``.
+    n_skipped : int
+        Closed deals left out because their customer was unknown on the creation date.
+    as_of : date or None
+        Deals closed on or before this date were used.
+    """
+
+    by_grade: pd.DataFrame
+    auc: float
+    lift_a_over_c: float
+    n_won: int
+    n_lost: int
+    sufficient: bool
+    message: str
+    frame: pd.DataFrame = field(repr=False)
+    config_hash: str = ""
+    min_outcomes: int = 50
+    n_skipped: int = 0
+    as_of: date | None = None
+
+    def summary(self) -> pd.DataFrame:
+        """The headline figures as a two-column frame (for reports)."""
+        return pd.DataFrame(
+            {
+                "measure": ["closed deals", "won", "lost", "AUC of the score", "lift of A over C"],
+                "value": [
+                    self.n_won + self.n_lost, self.n_won, self.n_lost,
+                    round(self.auc, 3), round(self.lift_a_over_c, 2),
+                ],
+            }
+        )
+
+
+def _by_grade(frame: pd.DataFrame) -> pd.DataFrame:
+    won = frame["won"].astype(int)
+    grouped = frame.assign(
+        won_i=won, lost_i=1 - won, revenue=np.where(won == 1, frame["amount"].fillna(0.0), 0.0)
+    ).groupby("grade")
+    table = pd.DataFrame(
+        {
+            "n": grouped.size(),
+            "won": grouped["won_i"].sum(),
+            "lost": grouped["lost_i"].sum(),
+            "revenue_won": grouped["revenue"].sum(),
+            "median_cycle_days": grouped["cycle_days"].median(),
+        }
+    ).reindex(list(GRADES))
+    table[["n", "won", "lost"]] = table[["n", "won", "lost"]].fillna(0).astype(int)
+    table["revenue_won"] = table["revenue_won"].fillna(0.0)
+    table["win_rate"] = (table["won"] / table["n"].where(table["n"] > 0)).round(4)
+    table = table.rename_axis("grade").reset_index()
+    return table[["grade", "n", "won", "lost", "win_rate", "revenue_won", "median_cycle_days"]]
+
+
+def _verdict(by_grade: pd.DataFrame, auc: float, lift: float, n_won: int, n_lost: int,
+             min_outcomes: int) -> tuple[bool, str]:
+    sufficient = n_won >= min_outcomes and n_lost >= min_outcomes
+    if n_won + n_lost == 0:
+        return False, (
+            "No closed opportunities yet, so the grades cannot be checked against outcomes. "
+            "Record won/lost deals with their closed dates and run the backtest again."
+        )
+    rates = by_grade.set_index("grade")["win_rate"]
+    pct = rates.map(lambda r: "n/a" if pd.isna(r) else f"{r:.0%}")  # three grades, not records
+    body = (
+        f"Across {n_won + n_lost:,} closed deals ({n_won:,} won, {n_lost:,} lost), graded as of "
+        f"the day each deal was opened: A won {pct['A']}, B {pct['B']}, C {pct['C']}; "
+        f"the score's AUC is {auc:.2f} (0.5 is chance)"
+        + (f" and A wins {lift:.1f}x as often as C." if np.isfinite(lift) else ".")
+    )
+    if not sufficient:
+        return False, (
+            f"History is too thin to judge the grades: {n_won:,} won and {n_lost:,} lost deals, "
+            f"fewer than {min_outcomes} of each. Treat these figures as anecdotes. " + body
+        )
+    if np.isfinite(lift) and lift >= 1.5 and auc >= 0.6:
+        verdict = "The grades separate winners from losers clearly."
+    elif auc > 0.55:
+        verdict = "The grades separate winners from losers, but only weakly; review the weights."
+    else:
+        verdict = "The grades do not predict outcomes better than chance; review the weights."
+    return True, body + " " + verdict
+
+
+def backtest_grades(
+    store: Store | str,
+    config=None,
+    min_outcomes: int = 50,
+    as_of: date | str | None = None,
+) -> BacktestResult:
+    """Grade each closed deal's customer as of the deal's creation and compare with outcomes.
+
+    Parameters
+    ----------
+    store : Store or str
+        The store (or its path).
+    config : ScoringConfig or str or Path, optional
+        Scoring configuration or YAML file; default the shipped one.
+    min_outcomes : int, default 50
+        Won and lost deals needed (each) before the result counts as ``sufficient``.
+    as_of : date or str, optional
+        Only deals closed on or before this date; default the latest date in the data.
+
+    Returns
+    -------
+    BacktestResult
+        By-grade table, AUC, lift of A over C, verdict and the per-deal frame.
+    """
+    from salesanalysis.config import config_hash
+
+    if min_outcomes < 1:
+        raise ParameterError(f"min_outcomes must be at least 1, got {min_outcomes!r}")
+    store = open_store(store)
+    cfg = resolve_config(config)
+    day = resolve_as_of(store, as_of)
+    closed = closed_opportunities(store, day)
+    n_skipped = int((~closed["has_features"]).sum())
+    closed = closed.loc[closed["has_features"]].reset_index(drop=True)
+    panel = closed.assign(row_id=closed["opportunity_id"].astype(str))
+    graded = grade_panel(store, panel, cfg) if len(panel) else None
+    keep = ["opportunity_id", "customer_id", "name", "rep_id", "created_date", "closed_date",
+            "outcome", "won", "amount", "cycle_days"]
+    frame = closed.reindex(columns=keep)
+    if graded is not None:
+        frame = frame.merge(
+            graded.rename(columns={"row_id": "opportunity_id"}), on="opportunity_id", how="left"
+        )
+    else:
+        for col in [*DIMENSIONS, "score", "grade", "reasons", "cut_a", "cut_b", "cohort"]:
+            frame[col] = pd.Series(dtype=float if col not in ("grade", "reasons") else object)
+    frame = frame.sort_values("opportunity_id", kind="stable").reset_index(drop=True)
+
+    y = frame["won"].to_numpy(dtype=int)
+    n_won, n_lost = int(y.sum()), int(len(y) - y.sum())
+    auc = (
+        float(roc_auc_score(y, frame["score"].to_numpy(dtype=float)))
+        if n_won and n_lost else float("nan")
+    )
+    by_grade = _by_grade(frame)
+    rates = by_grade.set_index("grade")["win_rate"]
+    lift = (
+        float(rates["A"] / rates["C"])
+        if pd.notna(rates["A"]) and pd.notna(rates["C"]) and rates["C"] > 0 else float("nan")
+    )
+    sufficient, message = _verdict(by_grade, auc, lift, n_won, n_lost, min_outcomes)
+    if n_skipped:
+        message += (
+            f" {n_skipped:,} closed deal(s) were left out: their customer had no first contact "
+            "on or before the deal's creation date."
+        )
+    return BacktestResult(
+        by_grade=by_grade, auc=auc, lift_a_over_c=lift, n_won=n_won, n_lost=n_lost,
+        sufficient=sufficient, message=message, frame=frame, config_hash=config_hash(cfg),
+        min_outcomes=min_outcomes, n_skipped=n_skipped, as_of=day,
+    )
+
+
+# -- movements between two dates ---------------------------------------------------------------
+
+
+def grade_movements(
+    store: Store | str,
+    month_start_as_of: date | str,
+    month_end_as_of: date | str | None = None,
+    config=None,
+) -> pd.DataFrame:
+    """Customers whose grade changed between two dates, with their old and new grades.
+
+    Parameters
+    ----------
+    store : Store or str
+        The store (or its path).
+    month_start_as_of : date or str
+        The earlier date (e.g. last month's end).
+    month_end_as_of : date or str, optional
+        The later date; default the latest date in the data.
+    config : ScoringConfig or str or Path, optional
+        Scoring configuration (the same for both dates); default the shipped one.
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``name``, ``owner_rep_id``, ``old_grade``, ``new_grade``,
+        ``movement`` (``up``/``down``/``new``), ``old_score``, ``new_score``, ``reasons``
+        (the new grade's reasons); upgrades first, then by new score. Customers unknown on
+        the earlier date appear as ``new`` only when they enter as A or B.
+    """
+    from salesanalysis.features.customer import customer_features
+    from salesanalysis.grading.scoring import grade_customers
+
+    store = open_store(store)
+    cfg = resolve_config(config)
+    start = resolve_as_of(store, month_start_as_of)
+    end = resolve_as_of(store, month_end_as_of)
+    if start >= end:
+        raise ParameterError(
+            f"month_start_as_of {start} must be before month_end_as_of {end}; swap them"
+        )
+    old = grade_customers(customer_features(store, as_of=start), cfg)
+    new_f = customer_features(store, as_of=end)
+    new = grade_customers(new_f, cfg)
+    return grade_changes(old, new, new_f[["customer_id", "name", "owner_rep_id"]])
+
+
+def grade_changes(old: pd.DataFrame, new: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Compare two grade frames of :func:`~salesanalysis.grading.scoring.grade_customers`.
+
+    Parameters
+    ----------
+    old, new : DataFrame
+        Grades at the earlier and the later date.
+    info : DataFrame
+        ``customer_id`` plus descriptive columns (e.g. ``name``, ``owner_rep_id``) to attach.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`grade_movements`.
+    """
+    both = new[["customer_id", "grade", "score", "reasons"]].merge(
+        old[["customer_id", "grade", "score"]], on="customer_id", how="left",
+        suffixes=("_new", "_old"),
+    )
+    rank = {"A": 3, "B": 2, "C": 1}
+    r_new = both["grade_new"].map(rank)
+    r_old = both["grade_old"].map(rank)
+    movement = np.select(
+        [r_old.isna(), r_new > r_old, r_new < r_old], ["new", "up", "down"], default="same"
+    )
+    both["movement"] = movement
+    moved = both.loc[(movement == "up") | (movement == "down")
+                     | ((movement == "new") & both["grade_new"].isin(["A", "B"]))]
+    out = moved.merge(info, on="customer_id", how="left").rename(
+        columns={"grade_old": "old_grade", "grade_new": "new_grade", "score_old": "old_score",
+                 "score_new": "new_score"}
+    )
+    order = out["movement"].map({"up": 0, "new": 1, "down": 2})
+    out = out.assign(_o=order).sort_values(
+        ["_o", "new_score", "customer_id"], ascending=[True, False, True], kind="stable"
+    )
+    extra = [c for c in info.columns if c != "customer_id"]
+    cols = ["customer_id", *extra, "old_grade", "new_grade", "movement",
+            "old_score", "new_score", "reasons"]
+    return out[cols].reset_index(drop=True)
+
+
+# -- chart --------------------------------------------------------------------------------------
+
+
+def plot_backtest(result: BacktestResult) -> Figure:
+    """Win rate by grade (bars, labelled with deal counts) and revenue won by grade.
+
+    Parameters
+    ----------
+    result : BacktestResult
+        The output of :func:`backtest_grades`.
+    """
+    import seaborn as sns
+
+    from salesanalysis.reports.charts import styled
+
+    table = result.by_grade
+    with styled():
+        fig = Figure(figsize=(10, 4), dpi=100, layout="constrained")
+        ax_rate, ax_rev = fig.subplots(1, 2)
+        colours = sns.color_palette("colorblind", 3)
+        rates = table["win_rate"].fillna(0.0).to_numpy()
+        ax_rate.bar(table["grade"], rates, color=colours)
+        for x, (rate, n) in enumerate(zip(rates, table["n"], strict=True)):
+            ax_rate.text(x, rate + 0.01, f"{rate:.0%} of {n:,}", ha="center", va="bottom")
+        ax_rate.set_ylim(0, max(0.1, float(rates.max()) * 1.25))
+        ax_rate.yaxis.set_major_formatter(_percent)
+        ax_rate.set_xlabel("Grade as of the day the deal was opened")
+        ax_rate.set_ylabel("Win rate")
+        ax_rate.set_title("Win rate by grade")
+        revenue = table["revenue_won"].to_numpy(dtype=float)
+        ax_rev.bar(table["grade"], revenue, color=colours)
+        ax_rev.yaxis.set_major_formatter(_money)
+        ax_rev.set_xlabel("Grade as of the day the deal was opened")
+        ax_rev.set_ylabel("Revenue won")
+        ax_rev.set_title("Revenue won by grade")
+        thin = "" if result.sufficient else " (history too thin to judge)"
+        fig.suptitle(
+            f"Backtest: {result.n_won:,} won, {result.n_lost:,} lost, AUC {result.auc:.2f}{thin}"
+        )
+    return fig
+
+
+def _percent_text(value: float, _pos: int) -> str:
+    return f"{value:.0%}"
+
+
+def _money_text(value: float, _pos: int) -> str:
+    from salesanalysis.reports.charts import format_money
+
+    return format_money(value)
+
+
+def _make_formatters():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(_percent_text), FuncFormatter(_money_text)
+
+
+_percent, _money = _make_formatters()
+

@@ -1,0 +1,540 @@
+"""Fitted dimension weights: learn how much each grading dimension predicts a win.
+
+The grade score is a weighted sum of four dimension scores (0-100) with non-negative weights
+that sum to 1. :class:`DimensionWeightFitter` fits exactly that model class to won/lost
+history: a logistic regression of the outcome on the four scores whose coefficients are
+constrained to be non-negative (box bounds in L-BFGS-B), then normalised to sum 1. Because the
+AUC of a linear score does not change with its scale or intercept, the normalised weights rank
+customers exactly like the fitted model does.
+
+Why bounds and not "fit, then clip negatives": clipping an unconstrained fit is not the best
+non-negative fit (the remaining coefficients were estimated while the clipped one was
+compensating), and the team's score can only *add* dimensions, so the constrained optimum is
+the right answer to "which weights would have ranked past wins best".
+
+:func:`suggest_weights` runs the leak-free backtest, fits the weights with cross-validation,
+compares them with the team's weights on the same folds, and writes a *suggested* YAML next
+to (never over) the team's config. :func:`scoring_config_with` builds a scoring config from a
+base config plus explicit weights / thresholds (used by the tune_weights notebook).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy.optimize import minimize
+from scipy.special import expit, log_expit
+from sklearn.base import BaseEstimator
+from sklearn.metrics import roc_auc_score
+
+from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
+from salesanalysis.models.folds import customer_folds
+
+#: The four grading dimensions, in the order the weights are reported.
+DIMENSIONS = ("industry_potential", "need_urgency", "deal_probability", "customer_value")
+
+
+# -- the estimator ------------------------------------------------------------------------
+
+
+def _fit_nonnegative_logistic(
+    X: np.ndarray, y: np.ndarray, C: float
+) -> tuple[np.ndarray, float]:
+    """Penalised logistic regression with coefficients >= 0 (intercept free).
+
+    Minimises ``sum(logloss) / n + ||w||^2 / (2 C n)`` with L-BFGS-B box bounds.
+    """
+    n, p = X.shape
+    sign = 2.0 * y - 1.0  # +1 won, -1 lost
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:p], theta[p]
+        margin = sign * (X @ w + b)
+        loss = -log_expit(margin).sum() / n + (w @ w) / (2.0 * C * n)
+        # d/dmargin of -log(sigmoid(m)) = -sigmoid(-m)
+        g = -sign * expit(-margin) / n
+        grad = np.empty(p + 1)
+        grad[:p] = X.T @ g + w / (C * n)
+        grad[p] = g.sum()
+        return float(loss), grad
+
+    rate = float(np.clip(y.mean(), 1e-6, 1 - 1e-6))
+    theta0 = np.zeros(p + 1)
+    theta0[p] = np.log(rate / (1 - rate))
+    bounds = [(0.0, None)] * p + [(None, None)]
+    result = minimize(objective, theta0, jac=True, method="L-BFGS-B", bounds=bounds)
+    return np.maximum(result.x[:p], 0.0), float(result.x[p])
+
+
+def _normalise(w: np.ndarray) -> np.ndarray:
+    total = w.sum()
+    if total <= 0:
+        # No dimension carries any signal: equal weights are the honest answer.
+        return np.full(len(w), 1.0 / len(w))
+    return w / total
+
+
+def _auc(y: np.ndarray, score: np.ndarray) -> float:
+    if len(np.unique(y)) < 2:
+        return float("nan")
+    return float(roc_auc_score(y, score))
+
+
+class DimensionWeightFitter(BaseEstimator):
+    """Learn non-negative grading weights (summing to 1) from won/lost history.
+
+    Parameters
+    ----------
+    cv : int, default 5
+        Number of cross-validation folds (stratified by outcome; grouped by customer when
+        ``groups`` is passed to :meth:`fit`, so one customer's deals never sit on both sides).
+    random_state : int, default 0
+        Seed of the fold shuffling.
+    C : float, default 1.0
+        Inverse strength of the L2 penalty (scores are scaled to 0-1 before fitting).
+    default_weights : dict or sequence of float, optional
+        The team's current weights, scored on the same folds for ``default_cv_auc_``.
+        Defaults to equal weights.
+
+    Attributes
+    ----------
+    weights_ : pandas.Series
+        Fitted weights by dimension (non-negative, sum 1), fitted on all rows.
+    coef_ : numpy.ndarray
+        Raw non-negative logistic coefficients (per 100 score points).
+    intercept_ : float
+        Logistic intercept.
+    cv_auc_ : float
+        Mean out-of-fold AUC of the fitted weighted score.
+    default_cv_auc_ : float
+        Mean AUC of the default weighted score on the same test folds.
+    fold_weights_ : pandas.DataFrame
+        Weights fitted in each fold (their spread shows how stable the suggestion is).
+    feature_names_in_ : numpy.ndarray
+        The dimension names.
+
+    Examples
+    --------
+    >>> fitter = DimensionWeightFitter(cv=3).fit(X, y)  # doctest: +SKIP
+    >>> fitter.weights_  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        cv: int = 5,
+        random_state: int = 0,
+        C: float = 1.0,
+        default_weights: dict[str, float] | list[float] | None = None,
+    ) -> None:
+        self.cv = cv
+        self.random_state = random_state
+        self.C = C
+        self.default_weights = default_weights
+
+    def _check_X(self, X: pd.DataFrame | np.ndarray) -> tuple[np.ndarray, list[str]]:
+        if isinstance(X, pd.DataFrame):
+            missing = [d for d in DIMENSIONS if d not in X.columns]
+            if missing:
+                raise ParameterError(
+                    f"X lacks dimension column(s) {missing}; pass the four dimension scores "
+                    f"{list(DIMENSIONS)}"
+                )
+            names = list(DIMENSIONS)
+            values = X[names].to_numpy(dtype=float)
+        else:
+            values = np.asarray(X, dtype=float)
+            if values.ndim != 2:
+                raise ParameterError(f"X must be 2-D (rows x dimensions), got shape {values.shape}")
+            names = list(DIMENSIONS) if values.shape[1] == len(DIMENSIONS) else [
+                f"x{i}" for i in range(values.shape[1])
+            ]
+        if np.isnan(values).any():
+            raise ParameterError("X has missing dimension scores; score every row before fitting")
+        return values / 100.0, names
+
+    def _default_vector(self, names: list[str]) -> np.ndarray:
+        dw = self.default_weights
+        if dw is None:
+            return np.full(len(names), 1.0 / len(names))
+        if isinstance(dw, dict):
+            vec = np.array([float(dw.get(n, 0.0)) for n in names])
+        else:
+            vec = np.asarray(dw, dtype=float)
+        if vec.shape != (len(names),) or (vec < 0).any() or vec.sum() <= 0:
+            raise ParameterError(
+                f"default_weights must be {len(names)} non-negative numbers, not all zero; "
+                f"got {dw!r}"
+            )
+        return vec / vec.sum()
+
+    def fit(
+        self,
+        X: pd.DataFrame | np.ndarray,
+        y: pd.Series | np.ndarray,
+        groups: pd.Series | np.ndarray | None = None,
+    ) -> DimensionWeightFitter:
+        """Fit the weights on all rows and estimate their AUC by cross-validation.
+
+        Parameters
+        ----------
+        X : DataFrame or array of shape (n, 4)
+            The four dimension scores (0-100), columns named as in :data:`DIMENSIONS`.
+        y : array of shape (n,)
+            1 (or True) for won, 0 for lost.
+        groups : array of shape (n,), optional
+            Customer ids; folds then keep each customer's deals together.
+
+        Returns
+        -------
+        DimensionWeightFitter
+            self
+        """
+        values, names = self._check_X(X)
+        target = np.asarray(y).astype(float)
+        if target.shape[0] != values.shape[0]:
+            raise ParameterError(f"X has {values.shape[0]} rows but y has {target.shape[0]}")
+        n_won, n_lost = int(target.sum()), int((1 - target).sum())
+        if min(n_won, n_lost) < self.cv:
+            raise InsufficientHistoryError(
+                f"{n_won} won and {n_lost} lost outcomes cannot fill {self.cv} folds; "
+                "wait for more closed deals or lower cv"
+            )
+        default = self._default_vector(names)
+
+        splits = customer_folds(target, groups, self.cv, self.random_state)
+
+        fold_aucs, default_aucs, fold_w = [], [], []
+        for train, test in splits:  # a handful of folds, not records
+            coef, _ = _fit_nonnegative_logistic(values[train], target[train], self.C)
+            w = _normalise(coef)
+            fold_w.append(w)
+            fold_aucs.append(_auc(target[test], values[test] @ w))
+            default_aucs.append(_auc(target[test], values[test] @ default))
+
+        coef, intercept = _fit_nonnegative_logistic(values, target, self.C)
+        self.coef_ = coef
+        self.intercept_ = intercept
+        self.weights_ = pd.Series(_normalise(coef), index=names, name="weight")
+        self.cv_auc_ = float(np.nanmean(fold_aucs))
+        self.default_cv_auc_ = float(np.nanmean(default_aucs))
+        self.fold_weights_ = pd.DataFrame(fold_w, columns=names).rename_axis("fold")
+        self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = len(names)
+        return self
+
+    def score_rows(self, X: pd.DataFrame | np.ndarray) -> np.ndarray:
+        """The weighted score (0-100) of each row under the fitted weights."""
+        values, _ = self._check_X(X)
+        return values @ self.weights_.to_numpy() * 100.0
+
+
+# -- building configs from parameters ------------------------------------------------------
+
+
+def scoring_config_with(
+    base=None,
+    weights: dict[str, float] | None = None,
+    thresholds: dict[str, float] | None = None,
+    quantiles: dict[str, float] | None = None,
+    method: str | None = None,
+):
+    """A copy of a scoring config with some weights / grade cut-offs replaced, validated.
+
+    Parameters
+    ----------
+    base : ScoringConfig or str or Path, optional
+        The config to start from (a YAML path, a loaded config, or None for the shipped one).
+    weights : dict, optional
+        Dimension weights to set, e.g. ``{"deal_probability": 0.5}`` (others keep theirs).
+    thresholds : dict, optional
+        Score cut-offs ``{"A": 65, "B": 45}`` (used when ``method == "thresholds"``).
+    quantiles : dict, optional
+        Grade shares ``{"A": 0.2, "B": 0.3}`` (used when ``method == "quantiles"``).
+    method : {"quantiles", "thresholds"}, optional
+        How scores become grades.
+
+    Returns
+    -------
+    ScoringConfig
+        The new config; the base is not modified.
+
+    Raises
+    ------
+    ConfigError
+        For negative or all-zero weights, unknown dimensions, cut-offs out of order, naming
+        the parameter at fault.
+    """
+    from salesanalysis.config import validate_config
+    from salesanalysis.grading.backtest import resolve_config
+    from salesanalysis.grading.scoring import ScoringConfig, validate_scoring_config
+
+    data = resolve_config(base).model_dump(mode="json")
+    if weights:
+        data["weights"] = {**data["weights"], **{k: float(v) for k, v in weights.items()}}
+    if thresholds:
+        data["grading"]["thresholds"] = {**data["grading"]["thresholds"], **thresholds}
+    if quantiles:
+        data["grading"]["quantiles"] = {**data["grading"]["quantiles"], **quantiles}
+    if method is not None:
+        data["grading"]["method"] = method
+    where = "<notebook parameters>"
+    return validate_scoring_config(validate_config(data, ScoringConfig, where), where)
+
+
+# -- suggesting weights from history -----------------------------------------------------------
+
+
+#: Smallest cross-validated AUC gain that counts as the fitted weights doing better.
+MIN_AUC_GAIN = 0.005
+
+
+@dataclass
+class WeightSuggestion:
+    """Outcome of :func:`suggest_weights`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Side by side: one row per dimension weight and one for the cross-validated AUC,
+        columns ``item``, ``default``, ``fitted``, ``change``.
+    default_weights, fitted_weights : Series
+        The team's weights (normalised) and the fitted ones, by dimension.
+    default_cv_auc, fitted_cv_auc : float
+        Cross-validated AUC of each weighting on the same folds.
+    n_won, n_lost : int
+        Closed deals the weights were fitted on.
+    yaml_text : str
+        The suggested config file's content.
+    out_path : Path or None
+        Where it was written (None when no ``out_path`` was given).
+    fitter : DimensionWeightFitter
+        The fitted estimator (fold weights in ``fitter.fold_weights_``).
+    """
+
+    table: pd.DataFrame
+    default_weights: pd.Series
+    fitted_weights: pd.Series
+    default_cv_auc: float
+    fitted_cv_auc: float
+    n_won: int
+    n_lost: int
+    yaml_text: str = field(repr=False)
+    out_path: Path | None
+    fitter: DimensionWeightFitter = field(repr=False)
+
+    @property
+    def improves(self) -> bool:
+        """True when the fitted weights rank held-out deals better than the team's by at
+        least :data:`MIN_AUC_GAIN` (smaller gaps are fold noise, not a better weighting)."""
+        return self.fitted_cv_auc - self.default_cv_auc >= MIN_AUC_GAIN
+
+    @property
+    def message(self) -> str:
+        """The verdict in plain words: adopt the fitted weights, or keep the team's."""
+        aucs = (f"cross-validated AUC {self.fitted_cv_auc:.3f} fitted against "
+                f"{self.default_cv_auc:.3f} for the team's weights, on {self.n_won} won and "
+                f"{self.n_lost} lost deals")
+        if self.improves:
+            return (f"The fitted weights rank held-out deals better ({aucs}): consider "
+                    "adopting the suggested weights.")
+        return (f"The team's weights do as well as weights fitted to the history ({aucs}): "
+                "keep them; the differences in the table are within fold noise.")
+
+
+def _rounded_weights(w: pd.Series, digits: int = 3) -> dict[str, float]:
+    """Round weights for the YAML so they still sum to exactly 1."""
+    r = w.round(digits)
+    r[r.idxmax()] = round(r[r.idxmax()] + (1.0 - r.sum()), digits)
+    return {k: float(v) for k, v in r.items()}
+
+
+def suggest_weights(
+    store,
+    config=None,
+    out_path: str | Path | None = None,
+    *,
+    cv: int = 5,
+    random_state: int = 0,
+    C: float = 1.0,
+    min_outcomes: int = 50,
+    as_of=None,
+) -> WeightSuggestion:
+    """Fit dimension weights on won/lost history and write them as a *suggested* config.
+
+    The closed deals are graded as of their creation (:func:`salesanalysis.grading.backtest.
+    backtest_grades`, leak-free); :class:`DimensionWeightFitter` learns non-negative weights
+    from their four dimension scores and compares them with the team's weights on the same
+    cross-validation folds (grouped by customer).
+
+    Parameters
+    ----------
+    store : Store or str
+        The store (or its path).
+    config : ScoringConfig or str or Path, optional
+        The team's scoring config (YAML path or loaded); default the shipped one.
+    out_path : str or Path, optional
+        Where to write the suggested YAML (a copy of the team's config with the fitted
+        weights and a header comment). Nothing is written when None.
+    cv, random_state, C : int, int, float
+        Passed to :class:`DimensionWeightFitter`.
+    min_outcomes : int, default 50
+        Won and lost deals needed (each).
+    as_of : date or str, optional
+        Use deals closed on or before this date; default the latest date in the data.
+
+    Returns
+    -------
+    WeightSuggestion
+
+    Raises
+    ------
+    ParameterError
+        When ``out_path`` is the team's config file (it is never overwritten) or the shipped
+        default.
+    InsufficientHistoryError
+        When there are fewer than ``min_outcomes`` won or lost deals.
+    """
+    from salesanalysis.config import config_hash, default_config_path, read_yaml
+    from salesanalysis.grading.backtest import backtest_grades, resolve_config
+    from salesanalysis.grading.scoring import load_scoring_config
+
+    config_path = Path(config) if isinstance(config, str | Path) else None
+    source = config_path or default_config_path("scoring.yaml")
+    if out_path is not None:
+        out = Path(out_path)
+        protected = [default_config_path("scoring.yaml")] + ([config_path] if config_path else [])
+        if any(out.resolve() == p.resolve() for p in protected):
+            raise ParameterError(
+                f"out_path {out} is the team's scoring config; suggestions never overwrite it, "
+                f"write them elsewhere, e.g. {out.with_name(out.stem + '.suggested.yaml')}"
+            )
+    cfg = resolve_config(config)
+    result = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of)
+    if not result.sufficient:
+        raise InsufficientHistoryError(
+            f"cannot fit weights: only {result.n_won} won and {result.n_lost} lost closed deals, "
+            f"fewer than {min_outcomes} of each; keep the team's weights and record more "
+            "closed deals (or lower min_outcomes, at the price of noisy weights)"
+        )
+    frame = result.frame
+    default = cfg.weights.model_dump()
+    fitter = DimensionWeightFitter(
+        cv=cv, random_state=random_state, C=C, default_weights=default
+    ).fit(frame[list(DIMENSIONS)], frame["won"].to_numpy(), frame["customer_id"].to_numpy())
+    default_w = pd.Series(default, name="default").reindex(list(DIMENSIONS))
+    default_w = default_w / default_w.sum()
+    fitted_w = fitter.weights_.rename("fitted")
+    table = pd.DataFrame(
+        {
+            "item": [f"weight: {d}" for d in DIMENSIONS] + ["cross-validated AUC"],
+            "default": np.r_[default_w.to_numpy(), fitter.default_cv_auc_].round(3),
+            "fitted": np.r_[fitted_w.to_numpy(), fitter.cv_auc_].round(3),
+        }
+    )
+    table["change"] = (table["fitted"] - table["default"]).round(3)
+
+    raw = read_yaml(config_path) if config_path else read_yaml(source)
+    raw = dict(raw or {})
+    raw["weights"] = _rounded_weights(fitted_w)
+    header = (
+        "# SUGGESTED scoring weights - review before adopting; this file is a copy of\n"
+        f"# {source} (config {config_hash(cfg)}) with the dimension weights fitted by\n"
+        "# salesanalysis.grading.weights.suggest_weights on closed deals graded as of their creation\n"
+        f"# ({result.n_won} won, {result.n_lost} lost, closed on or before {result.as_of}).\n"
+        f"# Cross-validated AUC ({cv} folds by customer, seed {random_state}): "
+        f"team weights {fitter.default_cv_auc_:.3f}, fitted {fitter.cv_auc_:.3f}.\n"
+        "# Team weights: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in default_w.items())
+        + "\n"
+    )
+    text = header + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
+    written = None
+    if out_path is not None:
+        written = Path(out_path)
+        written.parent.mkdir(parents=True, exist_ok=True)
+        tmp = written.with_name(written.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            load_scoring_config(tmp)  # the suggestion must load as a valid config
+        except Exception:
+            tmp.unlink(missing_ok=True)
+            raise
+        tmp.replace(written)
+    return WeightSuggestion(
+        table=table, default_weights=default_w.rename("weight"),
+        fitted_weights=fitted_w.rename("weight"), default_cv_auc=fitter.default_cv_auc_,
+        fitted_cv_auc=fitter.cv_auc_, n_won=result.n_won, n_lost=result.n_lost,
+        yaml_text=text, out_path=written, fitter=fitter,
+    )
+
+
+# -- what the notebook shows -------------------------------------------------------------------
+
+
+def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
+    """How many customers each grade holds and the score range it covers.
+
+    Parameters
+    ----------
+    grades : DataFrame
+        From :func:`salesanalysis.grading.scoring.grade_customers`.
+
+    Returns
+    -------
+    DataFrame
+        ``grade`` (A, B, C), ``customers``, ``share``, ``min_score``, ``median_score``,
+        ``max_score``, plus the mean of each dimension score.
+    """
+    grouped = grades.groupby("grade")
+    table = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "min_score": grouped["score"].min(),
+            "median_score": grouped["score"].median(),
+            "max_score": grouped["score"].max(),
+            **{f"mean_{d}": grouped[d].mean() for d in DIMENSIONS},
+        }
+    ).reindex(["A", "B", "C"])
+    table["customers"] = table["customers"].fillna(0).astype(int)
+    table.insert(1, "share", (table["customers"] / max(len(grades), 1)).round(3))
+    return table.round(2).rename_axis("grade").reset_index()
+
+
+def plot_grade_distribution(grades: pd.DataFrame):
+    """Histogram of the total score, coloured by grade (the cut-offs are where colours meet).
+
+    Parameters
+    ----------
+    grades : DataFrame
+        From :func:`salesanalysis.grading.scoring.grade_customers`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import seaborn as sns
+    from matplotlib.figure import Figure
+
+    from salesanalysis.reports.charts import styled
+
+    palette = dict(zip(["A", "B", "C"], sns.color_palette("colorblind", 3), strict=True))
+    with styled():
+        fig = Figure(figsize=(9, 4), dpi=100, layout="constrained")
+        ax = fig.subplots()
+        if grades.empty:
+            ax.text(0.5, 0.5, "No customers graded", ha="center", va="center",
+                    transform=ax.transAxes)
+            return fig
+        data = grades.assign(grade=pd.Categorical(grades["grade"], ["A", "B", "C"]))
+        sns.histplot(data=data, x="score", hue="grade", hue_order=["A", "B", "C"],
+                     palette=palette, bins=40, multiple="stack", ax=ax)
+        counts = data["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)
+        ax.set_title("Total score of each customer, by grade: "
+                     + ", ".join(f"{g} {n:,}" for g, n in counts.items()))
+        ax.set_xlabel("Total score (0-100)")
+        ax.set_ylabel("Customers")
+    return fig

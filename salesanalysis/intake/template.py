@@ -1,0 +1,272 @@
+"""The customer intake workbook (the method's Template 1), written with xlsxwriter.
+
+One data sheet (``客户信息`` / ``Customers``) with one row per customer and bilingual headers
+in four colour-coded groups: basic attributes, needs, decision chain (a key contact) and
+interaction history; drop-down lists for every categorical field (strict where the schema
+allows fixed values, a suggestion list where teams use their own words, e.g. industry);
+number and date formats and input checks; and an instructions sheet with each field's rule
+and a good and a bad example ("提升产能30%" is a need, "需求大" is not).
+
+Every header and every drop-down value is one the built-in mapping
+(``defaults/mappings/template.yaml``) understands, so a filled-in template imports with no
+mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from salesanalysis.exceptions import ParameterError
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of the intake sheet."""
+
+    zh: str
+    en: str
+    group: str
+    kind: str = "text"  # text, long_text, int, money, date
+    zh_choices: tuple[str, ...] = ()
+    en_choices: tuple[str, ...] = ()
+    strict: bool = True
+    rule_zh: str = ""
+    rule_en: str = ""
+    good: str = ""
+    bad: str = ""
+
+
+#: Column groups: name (zh, en) and header colour.
+GROUPS = {
+    "basic": ("基本属性", "Basic attributes", "#DDEBF7"),
+    "needs": ("需求信息", "Needs", "#FCE4D6"),
+    "decision": ("决策链", "Decision chain", "#E2EFDA"),
+    "history": ("互动记录", "Interaction history", "#FFF2CC"),
+}
+
+FIELDS: tuple[Field, ...] = (
+    Field("客户名称", "Customer name", "basic", rule_zh="必填；公司全称，同一客户每次写法一致",
+          rule_en="Required; the company's full name, spelled the same every time",
+          good="苏州恒达精密机械有限公司", bad="恒达(老王那家)"),
+    Field("所属行业", "Industry", "basic",
+          zh_choices=("制造业", "零售", "金融", "医疗", "教育", "互联网", "物流", "能源", "其他"),
+          en_choices=("manufacturing", "retail", "finance", "healthcare", "education",
+                      "internet", "logistics", "energy", "other"),
+          strict=False, rule_zh="从下拉列表选择，没有合适的可填写", rule_en="Pick from the list or type",
+          good="制造业", bad="工厂吧"),
+    Field("员工人数", "Employees", "basic", kind="int", rule_zh="整数，大于0",
+          rule_en="Whole number above 0", good="1200", bad="很多"),
+    Field("年营收(元)", "Annual revenue", "basic", kind="money",
+          rule_zh="数字，可写 万/亿，例如 5000万", rule_en="Number; 万, k and M are understood",
+          good="5000万", bad="挺大"),
+    Field("所在地", "Region", "basic", rule_zh="省/市", rule_en="Province or city",
+          good="江苏苏州", bad="南方"),
+    Field("客户来源", "Lead source", "basic",
+          zh_choices=("展会", "转介绍", "官网", "电话开发", "渠道", "其他"),
+          en_choices=("trade_show", "referral", "website", "cold_call", "partner", "other"),
+          strict=False, good="转介绍", bad=""),
+    Field("负责销售", "Owner rep", "basic", rule_zh="销售姓名，与销售名单一致",
+          rule_en="The rep's name as in the team list", good="张伟", bad="小张"),
+    Field("客户状态", "Status", "basic", zh_choices=("潜在客户", "合作中", "已流失"),
+          en_choices=("prospect", "active", "churned"), good="潜在客户", bad="还行"),
+    Field("品牌影响力", "Brand value", "basic", zh_choices=("无", "区域知名", "行业龙头"),
+          en_choices=("none", "regional", "industry_leader"), good="行业龙头", bad="有名"),
+    Field("当前痛点", "Pain points", "needs", kind="long_text",
+          rule_zh="必须可量化：写数字、百分比、金额或日期",
+          rule_en="Must be quantified: a number, percentage, amount or date",
+          good="换型时间4小时，良率92%", bad="效率低"),
+    Field("需求描述", "Need description", "needs", kind="long_text",
+          rule_zh="必须可量化：要达到的目标和时间",
+          rule_en="Must be quantified: the target and when",
+          good="提升产能30%，2025年6月前上线", bad="需求大"),
+    Field("采购需求/预算", "Budget", "needs", kind="money",
+          rule_zh="金额，可写 万", rule_en="Amount; 万, k and M are understood",
+          good="80万", bad="看情况"),
+    Field("需求截止时间", "Need deadline", "needs", kind="date",
+          rule_zh="日期 YYYY-MM-DD", rule_en="Date YYYY-MM-DD", good="2025-06-30", bad="年后"),
+    Field("期望合作周期(月)", "Expected cycle (months)", "needs", kind="int",
+          rule_zh="整数月数", rule_en="Whole months", good="12", bad="长期"),
+    Field("联系人", "Contact name", "decision", good="李娜", bad="李总?"),
+    Field("职位", "Title", "decision", good="生产总监", bad=""),
+    Field("决策角色", "Decision role", "decision",
+          zh_choices=("决策者", "影响者", "使用者", "把关者"),
+          en_choices=("decision_maker", "influencer", "user", "gatekeeper"),
+          good="决策者", bad="大领导"),
+    Field("态度", "Attitude", "decision", zh_choices=("支持", "中立", "反对"),
+          en_choices=("supportive", "neutral", "opposed"), good="支持", bad="还可以"),
+    Field("首次接触时间", "First contact date", "history", kind="date",
+          rule_zh="日期 YYYY-MM-DD", rule_en="Date YYYY-MM-DD", good="2024-09-12", bad="去年"),
+    Field("沟通次数", "Number of touchpoints", "history", kind="int", good="5", bad="多次"),
+    Field("最近跟进日期", "Last follow-up date", "history", kind="date",
+          rule_zh="有跟进记录时必填", rule_en="Required when a follow-up is recorded",
+          good="2025-01-08", bad="上周"),
+    Field("跟进方式", "Channel", "history",
+          zh_choices=("拜访", "电话", "邮件", "演示", "会议", "微信"),
+          en_choices=("visit", "call", "email", "demo", "meeting", "message"),
+          good="拜访", bad=""),
+    Field("跟进阶段", "Stage", "history",
+          zh_choices=("初步接触", "需求确认", "方案报价", "商务谈判", "赢单", "输单"),
+          en_choices=("lead", "need_confirmation", "proposal", "negotiation", "won", "lost"),
+          good="方案报价", bad="差不多了"),
+    Field("跟进摘要", "Follow-up summary", "history", kind="long_text",
+          good="演示产线方案，客户要求1月20日前报价", bad="聊了聊"),
+    Field("成交障碍", "Objection", "history", kind="long_text",
+          good="预算80万，报价超出15%", bad="太贵"),
+    Field("过往合作记录", "Past orders", "history", kind="long_text",
+          good="2023-05 采购2台设备，合计60万", bad="合作过"),
+)
+
+#: Rows of the data sheet that get input checks and formats.
+DATA_ROWS = 1000
+
+
+def header_text(field: Field, lang: str) -> str:
+    """The two-line bilingual header, the chosen language first."""
+    return f"{field.zh}\n{field.en}" if lang == "zh" else f"{field.en}\n{field.zh}"
+
+
+def write_template(path: str | Path, lang: str = "zh") -> Path:
+    """Write the customer intake workbook.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.xlsx`` file to write (parent folders are created).
+    lang : {"zh", "en"}, default "zh"
+        Language shown first in headers and used for drop-down values and sheet names; the
+        other language is always shown under it.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Examples
+    --------
+    >>> write_template("customer_intake_template.xlsx", lang="en")  # doctest: +SKIP
+    """
+    if lang not in ("zh", "en"):
+        raise ParameterError(f"lang {lang!r} is not supported; use zh or en")
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ParameterError(f"{path}: the template is an Excel workbook; use a .xlsx name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    zh = lang == "zh"
+    book = xlsxwriter.Workbook(str(path))
+    try:
+        data = book.add_worksheet("客户信息" if zh else "Customers")
+        guide = book.add_worksheet("填写说明" if zh else "Instructions")
+        _data_sheet(book, data, lang)
+        _guide_sheet(book, guide, lang)
+        data.activate()
+    finally:
+        book.close()
+    return path
+
+
+def _data_sheet(book: xlsxwriter.Workbook, sheet, lang: str) -> None:
+    zh = lang == "zh"
+    formats = {
+        "text": book.add_format({"text_wrap": False}),
+        "long_text": book.add_format({"text_wrap": True, "valign": "top"}),
+        "int": book.add_format({"num_format": "#,##0"}),
+        "money": book.add_format({"num_format": "#,##0.00"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    widths = {"text": 16, "long_text": 36, "int": 12, "money": 16, "date": 14}
+    sheet.set_row(0, 36)
+    sheet.freeze_panes(1, 1)
+    for col, field in enumerate(FIELDS):
+        colour = GROUPS[field.group][2]
+        head = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                                "bg_color": colour, "border": 1})
+        sheet.write_string(0, col, header_text(field, lang), head)
+        sheet.set_column(col, col, widths[field.kind], formats[field.kind])
+        group = GROUPS[field.group]
+        comment = f"{group[0]} / {group[1]}"
+        rule = field.rule_zh if zh else field.rule_en
+        if rule:
+            comment += f"\n{rule}"
+        sheet.write_comment(0, col, comment, {"x_scale": 1.6})
+        choices = field.zh_choices if zh else field.en_choices
+        if choices:
+            sheet.data_validation(1, col, DATA_ROWS, col, {
+                "validate": "list",
+                "source": list(choices),
+                "error_type": "stop" if field.strict else "information",
+                "error_title": field.zh if zh else field.en,
+                "error_message": ("请从下拉列表中选择" if zh else "Pick a value from the list"),
+            })
+        elif field.kind == "int":
+            sheet.data_validation(1, col, DATA_ROWS, col, {
+                "validate": "integer", "criteria": ">=", "value": 0,
+                "error_type": "warning",
+                "error_message": "请填写整数" if zh else "Enter a whole number",
+            })
+        elif field.kind == "date":
+            sheet.data_validation(1, col, DATA_ROWS, col, {
+                "validate": "date", "criteria": "between",
+                "minimum": _date(1990), "maximum": _date(2100),
+                "error_type": "warning",
+                "error_message": "日期格式 YYYY-MM-DD" if zh else "Use a date, YYYY-MM-DD",
+            })
+
+
+def _date(year: int):
+    from datetime import date
+
+    return date(year, 1, 1)
+
+
+def _guide_sheet(book: xlsxwriter.Workbook, sheet, lang: str) -> None:
+    zh = lang == "zh"
+    bold = book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    title = book.add_format({"bold": True, "font_size": 14})
+    good = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#006100",
+                            "bg_color": "#C6EFCE"})
+    bad = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#9C0006",
+                           "bg_color": "#FFC7CE"})
+    lines = (
+        ("客户信息录入说明（统一标准：可量化、可追溯）" if zh else
+         "Customer intake: one standard, quantified and traceable"),
+        ("每行一个客户；“客户信息”表的表头不要修改。需求和痛点必须包含数字、百分比、金额或日期："
+         "“提升产能30%”是需求，“需求大”不是；不可量化的内容会被标记，需要补充。"
+         if zh else
+         "One row per customer; do not change the headers of the Customers sheet. Needs and "
+         "pain points must carry a number, percentage, amount or date: \"raise capacity 30%\" "
+         "is a need, \"big demand\" is not; vague entries are flagged for you to fix."),
+        ("导入：salesanalysis import 本文件.xlsx（无需映射文件）。有问题的行会写入 "
+         "data/rejected/ 下的 CSV，并附原因，修改后可直接再次导入。"
+         if zh else
+         "Import: salesanalysis import this_file.xlsx (no mapping needed). Rows with problems "
+         "go to a CSV in data/rejected/ with the reasons; fix it and import it again as is."),
+    )
+    sheet.write_string(0, 0, lines[0], title)
+    sheet.merge_range(1, 0, 1, 4, lines[1], wrap)
+    sheet.merge_range(2, 0, 2, 4, lines[2], wrap)
+    sheet.set_row(1, 48)
+    sheet.set_row(2, 36)
+    heads = (("字段 / Field", "分组 / Group", "填写要求 / Rule", "好的例子 / Good",
+              "不好的例子 / Bad"))
+    for col, text in enumerate(heads):
+        sheet.write_string(4, col, text, bold)
+    for row, field in enumerate(FIELDS, start=5):
+        group = GROUPS[field.group]
+        choices = field.zh_choices if zh else field.en_choices
+        rule = field.rule_zh if zh else field.rule_en
+        if choices:
+            rule = (rule + "; " if rule else "") + ("可选值: " if zh else "values: ") + \
+                ", ".join(choices)
+        sheet.write_string(row, 0, header_text(field, lang).replace("\n", " / "), wrap)
+        sheet.write_string(row, 1, f"{group[0]} / {group[1]}", wrap)
+        sheet.write_string(row, 2, rule, wrap)
+        sheet.write_string(row, 3, field.good, good)
+        sheet.write_string(row, 4, field.bad, bad)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 22)
+    sheet.set_column(2, 2, 48)
+    sheet.set_column(3, 4, 34)

@@ -1,0 +1,114 @@
+"""The open-deal forecast of the monthly review: win probability of every deal open at month end.
+
+Learns a calibrated win probability from the deals closed by month end
+(:class:`~salesanalysis.models.winprob.WinProbabilityModel`, cross-validated, only data known then),
+applies it to the deals still open on the month's last day, and ranks them by expected value
+(amount x probability) with the factors that push each one up or down. With too little
+won/lost history the forecast is not made and the section says so plainly instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from salesanalysis.exceptions import InsufficientHistoryError
+from salesanalysis.models.winprob import WinProbabilityModel
+from salesanalysis.reports.charts import format_money
+from salesanalysis.reports.review import check_team, open_deals_at_month_end, uses_store
+from salesanalysis.store.connection import Store
+from salesanalysis.store.periods import month_bounds
+
+COLUMNS = ["opportunity_id", "name", "owner", "stage", "amount", "win_probability",
+           "expected_value", "top_factors"]
+
+
+@dataclass(frozen=True)
+class DealForecast:
+    """Win probabilities of the deals open at month end (empty when history is too thin)."""
+
+    as_of: date
+    deals: pd.DataFrame
+    message: str
+    cv_auc: float | None = None
+    brier: float | None = None
+
+    def top(self, n: int = 15) -> pd.DataFrame:
+        """The ``n`` open deals with the highest expected value."""
+        return self.deals.head(n)
+
+
+@uses_store
+def open_deal_forecast(
+    store: Store | str,
+    month: str,
+    team: str | None = None,
+    random_state: int = 0,
+    min_outcomes: int = 50,
+) -> DealForecast:
+    """Win probability of each deal open at the end of ``month``.
+
+    Parameters
+    ----------
+    store : Store or str
+        The store (or its path, opened read-only).
+    month : str
+        ``YYYY-MM``; the model learns from deals closed by its last day.
+    team : str, optional
+        Only deals of customers owned by reps of this team (the model learns from all).
+    random_state : int
+        Seed of the cross-validation folds.
+    min_outcomes : int
+        Won and lost deals needed (each) before a forecast is made.
+
+    Returns
+    -------
+    DealForecast
+        ``deals`` sorted by expected value (highest first): opportunity_id, name, owner,
+        stage (at month end), amount, win_probability, expected_value, top_factors.
+    """
+    team = check_team(store, team)
+    as_of = month_bounds(month)[1]
+    empty = pd.DataFrame(columns=COLUMNS)
+    model = WinProbabilityModel(random_state=random_state, min_outcomes=min_outcomes)
+    try:
+        model.fit_store(store, as_of)
+    except InsufficientHistoryError as exc:
+        return DealForecast(as_of, empty, f"No forecast this month: {exc}")
+    open_now = open_deals_at_month_end(store, month, team)
+    scored = model.predict_open(store, as_of)
+    # the deal's own rep, else the customer's owner
+    owners = store.query(
+        "SELECT o.opportunity_id, coalesce(r.name, ro.name) AS owner FROM opportunities AS o "
+        "LEFT JOIN reps AS r ON o.rep_id = r.rep_id "
+        "LEFT JOIN customers AS c ON o.customer_id = c.customer_id "
+        "LEFT JOIN reps AS ro ON c.owner_rep_id = ro.rep_id"
+    )
+    deals = (
+        scored.drop(columns=["stage"])
+        .merge(open_now[["opportunity_id", "stage"]], on="opportunity_id", how="inner")
+        .merge(owners, on="opportunity_id", how="left")
+        .sort_values(["expected_value", "win_probability", "opportunity_id"],
+                     ascending=[False, False, True], kind="stable", na_position="last")
+        .reset_index(drop=True)[COLUMNS]
+    )
+    expected = deals["expected_value"].sum()
+    unscored = len(open_now) - len(deals)
+    no_amount = int(deals["amount"].isna().sum())
+    worth = f"worth {format_money(deals['amount'].sum())}" + (
+        f" (amount unknown for {no_amount:,})" if no_amount else ""
+    )
+    message = (
+        f"{len(deals):,} deals open on {as_of}, {worth}; "
+        f"expected to bring {format_money(expected)} at their win probabilities. The model "
+        f"learned from deals closed by then (cross-validated AUC {model.cv_auc_:.2f}, Brier "
+        f"score {model.brier_:.3f}; an AUC of 0.5 is chance, 1.0 perfect)."
+    )
+    if unscored:
+        message += (
+            f" {unscored:,} further open deals have no known customer or creation date and "
+            "are not scored; complete them in the source to include them."
+        )
+    return DealForecast(as_of, deals, message, float(model.cv_auc_), float(model.brier_))

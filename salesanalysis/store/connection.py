@@ -1,0 +1,311 @@
+"""The embedded DuckDB store: opening, creating and migrating it, and moving frames in and out.
+
+The canonical tables are defined in ``sql/schema_v<N>.sql``. ``schema_info`` holds the schema
+version; opening an older store applies the migrations in order, opening a store written by a
+newer (or unknown) schema fails with a clear message instead of corrupting it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from salesanalysis.exceptions import SchemaVersionError, StoreError
+from salesanalysis.store.queries import load_sql
+
+#: Current schema version written by this release.
+SCHEMA_VERSION = 1
+
+#: Migration scripts by the version they bring a store to (applied in order).
+MIGRATIONS: dict[int, str] = {1: "schema_v1"}
+
+#: Default store path (relative to the working directory) when neither ``--db`` nor
+#: ``SALESANALYSIS_DB`` is given.
+DEFAULT_DB = Path("data") / "sales.duckdb"
+
+#: Canonical data tables (DESIGN.md), in load order.
+CANONICAL_TABLES = (
+    "reps",
+    "industries",
+    "customers",
+    "contacts",
+    "interactions",
+    "opportunities",
+    "orders",
+    "feedback",
+    "actions",
+)
+
+#: Tables derived from the canonical ones (stale once the data they came from is replaced).
+DERIVED_TABLES = ("grades", "personas")
+
+#: Tables with a date column each, used to find the latest date in the data.
+DATED_COLUMNS = {
+    "interactions": ("date",),
+    "opportunities": ("created_date", "closed_date"),
+    "orders": ("date",),
+    "feedback": ("date",),
+}
+
+
+def default_db_path() -> Path:
+    """Return the store path from ``SALESANALYSIS_DB`` or the default ``data/sales.duckdb``."""
+    return Path(os.environ.get("SALESANALYSIS_DB") or DEFAULT_DB)
+
+
+class Store:
+    """A connection to a salesanalysis DuckDB store.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; ``":memory:"`` for a throwaway store. Defaults to
+        :func:`default_db_path`.
+    create : bool, default False
+        Create the file and the schema when absent. When False, a missing file is an error
+        that tells the user to run ``salesanalysis init``.
+    read_only : bool, default False
+        Open without write access (several readers may share the file).
+
+    Examples
+    --------
+    >>> with Store(":memory:", create=True) as store:
+    ...     store.table("customers").shape[0]
+    0
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, *, create: bool = False, read_only: bool = False
+    ) -> None:
+        self.path = Path(path) if path is not None else default_db_path()
+        in_memory = str(self.path) == ":memory:"
+        if not in_memory and not self.path.exists():
+            if not create:
+                raise StoreError(
+                    f"{self.path}: no store here; create one with `salesanalysis init` "
+                    "(or `salesanalysis init --sample` for sample data), or pass --db PATH"
+                )
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only and not in_memory)
+        except duckdb.Error as exc:  # locked, not a DuckDB file, ...
+            first = str(exc).splitlines()[0]
+            raise StoreError(f"{self.path}: cannot open the store: {first}") from exc
+        self._migrate(read_only=read_only)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, schema_version={self.schema_version})"
+
+    def scalar(self, sql: str, params: Sequence | None = None) -> object:
+        """The first value of the first row of ``sql`` (None when no row); the result is
+        read to the end so the connection is free for the next statement."""
+        rows = self.con.execute(sql, params).fetchall()
+        return rows[0][0] if rows else None
+
+    # -- schema ---------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        """The schema version recorded in the store (0 for an empty file)."""
+        exists = self.scalar(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_info'"
+        )
+        if not exists:
+            return 0
+        value = self.scalar("SELECT value FROM schema_info WHERE key = 'schema_version'")
+        if value is None:
+            return 0
+        try:
+            return int(value)
+        except ValueError:
+            return -1
+
+    def _migrate(self, *, read_only: bool) -> None:
+        version = self.schema_version
+        if version < 0 or version > SCHEMA_VERSION:
+            self.close()
+            raise SchemaVersionError(
+                f"{self.path}: store has schema version {version!s}, this salesanalysis "
+                f"understands up to {SCHEMA_VERSION}; upgrade salesanalysis "
+                "(pip install -U salesanalysis) or point --db at another store"
+            )
+        if version == 0:
+            has_tables = self.scalar(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
+            )
+            if has_tables:
+                self.close()
+                raise SchemaVersionError(
+                    f"{self.path}: a DuckDB file without a salesanalysis schema version; "
+                    "it was not made by `salesanalysis init`, point --db at another file"
+                )
+        if version == SCHEMA_VERSION:
+            return
+        if read_only:
+            self.close()
+            raise StoreError(
+                f"{self.path}: store needs migrating from schema {version} to "
+                f"{SCHEMA_VERSION}; open it once without read_only"
+            )
+        with self.transaction():
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                self.con.execute(load_sql(MIGRATIONS[target]))
+                self.con.execute(
+                    "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)",
+                    [str(target)],
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Run a block in one transaction: everything commits or nothing does."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of ``table`` in schema order."""
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"{self.path}: no table {table!r} in the store")
+        return [r[0] for r in rows]
+
+    def primary_key(self, table: str) -> list[str]:
+        """Primary-key columns of ``table``."""
+        key = self.scalar(
+            "SELECT constraint_column_names FROM duckdb_constraints() "
+            "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+            [table],
+        )
+        return list(key) if key is not None else []
+
+    # -- data in and out ------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence | dict | None = None) -> pd.DataFrame:
+        """Run ``sql`` and return the result as a DataFrame."""
+        return self.con.execute(sql, params).df()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return a whole table, ordered by its primary key (stable output)."""
+        cols = self.columns(name)
+        key = self.primary_key(name) or cols[:1]
+        return self.query(f"SELECT * FROM {name} ORDER BY {', '.join(key)}")
+
+    def count(self, name: str) -> int:
+        """Number of rows in ``name``."""
+        self.columns(name)
+        return int(self.scalar(f"SELECT count(*) FROM {name}"))
+
+    def upsert(self, name: str, frame: pd.DataFrame) -> int:
+        """Insert rows, replacing those with the same primary key. Returns rows written.
+
+        Columns of the table missing from ``frame`` are written as NULL; columns of ``frame``
+        the table does not have are an error.
+        """
+        return self._insert(name, frame, or_replace=True)
+
+    def _insert(self, name: str, frame: pd.DataFrame, *, or_replace: bool) -> int:
+        cols = self.columns(name)
+        extra = [c for c in frame.columns if c not in cols]
+        if extra:
+            raise StoreError(
+                f"table {name!r} has no column(s) {extra}; its columns are {cols}"
+            )
+        if frame.empty:
+            return 0
+        use = [c for c in cols if c in frame.columns]
+        view = f"_insert_{name}"
+        self.con.register(view, frame[use])
+        try:
+            verb = "INSERT OR REPLACE" if or_replace and self.primary_key(name) else "INSERT"
+            self.con.execute(
+                f"{verb} INTO {name} ({', '.join(use)}) SELECT {', '.join(use)} FROM {view}"
+            )
+        finally:
+            try:
+                self.con.unregister(view)
+            except duckdb.TransactionException:
+                pass  # the failed insert aborted the transaction; its rollback drops the view
+        return len(frame)
+
+    def replace(self, name: str, frame: pd.DataFrame) -> int:
+        """Replace the whole content of ``name`` with ``frame`` (one transaction)."""
+        return self.replace_tables({name: frame})[name]
+
+    def replace_tables(
+        self, frames: dict[str, pd.DataFrame], clear: Sequence[str] = ()
+    ) -> dict[str, int]:
+        """Replace several tables at once, in one transaction; also empty ``clear`` tables.
+
+        Returns rows written per table of ``frames``.
+        """
+        counts: dict[str, int] = {}
+        with self.transaction():
+            for name in clear:
+                self.con.execute(f"DELETE FROM {name}")
+            for name, frame in frames.items():
+                self.con.execute(f"DELETE FROM {name}")
+                counts[name] = self._insert(name, frame, or_replace=False)
+        return counts
+
+    def latest_date(self) -> date | None:
+        """The latest date found in the dated tables (the default ``as_of``), or None."""
+        parts = [
+            f"SELECT max({col}) AS d FROM {table}"
+            for table, cols in DATED_COLUMNS.items()
+            for col in cols
+        ]
+        return self.scalar(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})")
+
+
+def open_store(
+    store: Store | str | Path | None = None, *, read_only: bool = False
+) -> Store:
+    """Return ``store`` itself when it is already a :class:`Store`, else open the path."""
+    if isinstance(store, Store):
+        return store
+    return Store(store, read_only=read_only)
+
+
+def resolve_as_of(store: Store, as_of: str | date | pd.Timestamp | None) -> date:
+    """Return ``as_of`` as a date, defaulting to the latest date in the data (never today).
+
+    Raises
+    ------
+    StoreError
+        When ``as_of`` is None and the store holds no dated rows.
+    """
+    if as_of is None or (isinstance(as_of, str) and as_of.strip() == ""):
+        latest = store.latest_date()
+        if latest is None:
+            raise StoreError(
+                f"{store.path}: the store has no dated data, so as_of cannot default to the "
+                "latest date; import data first or pass an explicit as_of (YYYY-MM-DD)"
+            )
+        return latest
+    try:
+        return pd.Timestamp(as_of).date()
+    except (ValueError, TypeError) as exc:
+        raise StoreError(f"as_of {as_of!r} is not a date; use YYYY-MM-DD") from exc

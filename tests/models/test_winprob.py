@@ -1,0 +1,144 @@
+"""Win probability: learned from snapshots of closed deals, calibrated, explained, refused when thin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from stores import tiny_store
+
+from salesanalysis.exceptions import InsufficientHistoryError
+from salesanalysis.models.winprob import WinProbabilityModel, model_inputs, training_snapshots
+
+
+def _deals(n: int = 900, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = pd.DataFrame({
+        "opportunity_id": [f"O{i:04d}" for i in range(n)],
+        "customer_id": [f"C{i % 300:03d}" for i in range(n)],
+        "amount": rng.lognormal(11, 1, n),
+        "n_exec_visits": rng.poisson(1.0, n),
+        "n_price_objections": rng.poisson(0.6, n),
+        "decision_maker_reached": rng.random(n) < 0.5,
+        "brand_value": rng.choice(["none", "regional", "industry_leader"], n),
+    })
+    logit = -0.6 + 0.9 * X.n_exec_visits - 1.0 * X.n_price_objections + 0.8 * X.decision_maker_reached
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    return X, y
+
+
+def test_learns_the_planted_effects_and_is_calibrated():
+    X, y = _deals()
+    model = WinProbabilityModel(random_state=0).fit(X, y)
+    coef = model.coefficients_
+    assert coef["n_exec_visits"] > 0.3 and coef["decision_maker_reached"] > 0.2
+    assert coef["n_price_objections"] < -0.3
+    assert abs(coef["brand_rank"]) < 0.15  # no effect planted
+    assert model.cv_auc_ > 0.7
+    rate = y.mean()
+    assert model.brier_ < rate * (1 - rate)  # better than always guessing the base rate
+    p = model.predict_proba(X)[:, 1]
+    assert p.mean() == pytest.approx(rate, abs=0.02)
+    cal = model.calibration_
+    assert list(cal["decile"]) == list(range(1, 11)) and cal["n"].sum() == len(X)
+    assert (cal["predicted"] - cal["observed"]).abs().max() < 0.15
+    assert cal["observed"].iloc[-1] > cal["observed"].iloc[0] + 0.4
+
+
+def test_fit_is_reproducible():
+    X, y = _deals()
+    a = WinProbabilityModel(random_state=1).fit(X, y)
+    b = WinProbabilityModel(random_state=1).fit(X, y)
+    assert a.cv_auc_ == b.cv_auc_
+    np.testing.assert_array_equal(a.predict_proba(X), b.predict_proba(X))
+
+
+def test_top_factors_in_plain_words():
+    X, y = _deals()
+    model = WinProbabilityModel(n_factors=2).fit(X, y)
+    row = pd.DataFrame({"amount": [50_000.0], "n_exec_visits": [1], "n_price_objections": [4],
+                        "decision_maker_reached": [True], "brand_value": ["regional"]})
+    text = model.top_factors(row).iloc[0]
+    assert text == "- price objections: 4; + decision maker reached: yes"
+    row2 = row.assign(n_exec_visits=0, n_price_objections=0, decision_maker_reached=False)
+    assert model.top_factors(row2).iloc[0].startswith("- executive visits: 0")
+
+
+def test_inputs_are_clipped_to_the_training_range():
+    X, y = _deals()
+    model = WinProbabilityModel().fit(X, y)
+    top = X.n_exec_visits.max()
+    far = X.head(1).assign(n_exec_visits=top * 50)
+    edge = X.head(1).assign(n_exec_visits=top)
+    np.testing.assert_allclose(model.predict_proba(far), model.predict_proba(edge))
+
+
+def test_model_inputs_encode_booleans_brand_and_money():
+    frame = pd.DataFrame({"amount": [0.0, np.e - 1], "decision_maker_reached": [True, False],
+                          "brand_value": ["industry_leader", None]})
+    out = model_inputs(frame)
+    assert list(out.columns) == ["amount", "decision_maker_reached", "brand_rank"]
+    np.testing.assert_allclose(out["amount"], [0.0, 1.0])
+    np.testing.assert_allclose(out["decision_maker_reached"], [1.0, 0.0])
+    assert out["brand_rank"].iloc[0] == 2.0 and np.isnan(out["brand_rank"].iloc[1])
+
+
+def test_thin_history_is_refused_with_a_clear_message():
+    st = tiny_store()
+    with pytest.raises(InsufficientHistoryError, match=r"needs at least 50 of each"):
+        WinProbabilityModel().fit_store(st)
+    X, y = _deals(n=60)
+    with pytest.raises(InsufficientHistoryError, match=r"only \d+ won and \d+ lost"):
+        WinProbabilityModel(min_outcomes=50).fit(X, y)
+
+
+def test_snapshots_are_taken_while_the_deal_was_open():
+    st = tiny_store()
+    snaps = training_snapshots(st, snapshot_days=30)
+    opps = st.table("opportunities").set_index("opportunity_id")
+    created = pd.to_datetime(snaps["opportunity_id"].map(opps["created_date"]))
+    closed = pd.to_datetime(snaps["opportunity_id"].map(opps["closed_date"]))
+    assert (snaps["snapshot_date"] >= created).all()
+    assert (snaps["snapshot_date"] < closed).all()
+    assert ((snaps["snapshot_date"] - created).dt.days == snaps["deal_age_days"]).all()
+    per_deal = snaps.groupby("opportunity_id")
+    np.testing.assert_allclose(per_deal["weight"].sum(), 1.0)
+    assert (per_deal["deal_age_days"].min() == 0).all()
+    # a 65-day deal is seen on days 0, 30 and 60
+    cycle = (closed - created).dt.days
+    expected = np.ceil(cycle.groupby(snaps["opportunity_id"]).first() / 30).clip(lower=1)
+    assert (per_deal.size() == expected.astype(int)).all()
+    assert snaps["opportunity_id"].nunique() == len(opps)
+
+
+
+def test_sample_open_deals_get_calibrated_probabilities(sample_store):
+    model = WinProbabilityModel(random_state=0).fit_store(sample_store)
+    assert model.n_won_ >= 50 and model.n_lost_ >= 50
+    assert model.cv_auc_ > 0.65
+    assert model.brier_ < model.base_rate_ * (1 - model.base_rate_)
+    out = model.predict_open(sample_store)
+    day = sample_store.latest_date()
+    n_open = sample_store.query(
+        "SELECT count(*) AS n FROM opportunities WHERE created_date <= ? "
+        "AND (outcome = 'open' OR closed_date > ?)", [day, day])["n"].item()
+    assert len(out) == n_open > 0
+    assert list(out.columns) == ["opportunity_id", "customer_id", "name", "rep_id", "stage",
+                                 "amount", "created_date", "as_of", "win_probability",
+                                 "expected_value", "top_factors"]
+    assert out["opportunity_id"].is_monotonic_increasing
+    assert out["win_probability"].between(0, 1).all()
+    assert out["win_probability"].nunique() > 10
+    assert out["top_factors"].str.match(r"^[+-] .+: .+; [+-] .+: .+; [+-] .+: .+$").all()
+    gap = (out["expected_value"] - out["amount"] * out["win_probability"]).abs()
+    assert (gap <= out["amount"] * 5e-5 + 0.01).all()  # probability shown to 4 decimals
+
+
+def test_an_input_recorded_only_for_won_deals_is_left_out():
+    X, y = _deals()
+    # like a CRM export where the deal value is filled in only when a deal is won
+    X = X.assign(amount=np.where(y == 1, X["amount"], np.nan))
+    model = WinProbabilityModel().fit(X, y)
+    assert "amount" in model.dropped_inputs_
+    assert "amount" not in model.feature_names_in_
+    assert model.cv_auc_ < 0.85  # the outcome did not leak into the score

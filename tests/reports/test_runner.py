@@ -1,0 +1,127 @@
+"""The report runner: success, failure that keeps the last good report, up-front rejections."""
+
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from salesanalysis import ParameterError, ReportError, Store
+from salesanalysis.reports.runner import (
+    available_reports,
+    check_parameters,
+    parse_cli_parameters,
+    run_report,
+)
+
+PARAMS = '''month: str | None = None  # YYYY-MM
+db: str = "data/sales.duckdb"  # the store
+fail: bool = False  # raise on purpose
+repeat: int = 2  # how often to print
+team: str | None = None  # a team
+'''
+BODY = '''import sys
+print("a library warning", file=sys.stderr)
+if fail:
+    raise ValueError("planted failure in the report")
+print("REPORT FOR " + str(month) + " " * repeat + "done")
+'''
+
+
+@pytest.fixture()
+def project(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Toy report"), params,
+                nbformat.v4.new_code_cell(BODY)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(notebooks / "toy.ipynb"))
+    db = tmp_path / "s.duckdb"
+    with Store(db, create=True) as store:
+        store.upsert("orders", pd.DataFrame(
+            {"order_id": ["o"], "customer_id": ["c"], "date": [date(2026, 11, 15)], "amount": [1.0]}
+        ))
+    return tmp_path
+
+
+def _run(project: Path, **kwargs):
+    return run_report("toy", db=project / "s.duckdb", reports_dir=project / "reports",
+                      notebooks_dir=project / "notebooks", **kwargs)
+
+
+def test_success_writes_html_without_code_and_records_run(project):
+    result = _run(project)
+    assert result.period == "2026-10"  # latest complete month of data ending 2026-11-15
+    assert result.html_path == project / "reports" / "2026-10" / "toy.html"
+    page = result.html_path.read_text(encoding="utf-8")
+    assert "REPORT FOR 2026-10" in page
+    assert "<title>Toy 2026-10</title>" in page
+    assert "planted failure" not in page  # code cells are hidden
+    assert "a library warning" not in page  # stderr stays in the executed notebook
+    assert "a library warning" in result.notebook_path.read_text(encoding="utf-8")
+    assert result.notebook_path.exists()
+    assert sorted(p.name for p in result.html_path.parent.iterdir()) == ["toy.html", "toy.ipynb"]
+    assert "toy.html" in (project / "reports" / "index.html").read_text(encoding="utf-8")
+    with Store(project / "s.duckdb") as store:
+        runs = store.table("report_runs")
+    assert runs["status"].tolist() == ["succeeded"]
+
+
+def test_failure_names_cell_keeps_failed_notebook_and_last_good_html(project):
+    good = _run(project, month="2026-10").html_path
+    before = good.read_bytes()
+    with pytest.raises(ReportError) as info:
+        _run(project, month="2026-10", parameters={"fail": True})
+    message = str(info.value)
+    assert "failed in cell" in message and "ValueError: planted failure" in message
+    assert (project / "reports" / "2026-10" / "toy.failed.ipynb").exists()
+    assert good.read_bytes() == before
+    with Store(project / "s.duckdb") as store:
+        runs = store.query("SELECT status, error FROM report_runs ORDER BY started_at")
+    assert runs["status"].tolist() == ["succeeded", "failed"]
+    assert "planted failure" in runs["error"].iloc[1]
+
+
+def test_unknown_report_lists_available(project):
+    with pytest.raises(ReportError, match="no report named 'nope'; available: toy"):
+        run_report("nope", notebooks_dir=project / "notebooks", db=project / "s.duckdb")
+
+
+def test_unknown_parameter_rejected_before_running(project):
+    with pytest.raises(ParameterError, match="no parameter 'colour'.*fail, month, repeat, team"):
+        _run(project, parameters={"colour": "red"})
+    assert not (project / "reports").exists()
+
+
+def test_wrong_type_and_future_month_rejected(project):
+    with pytest.raises(ParameterError, match="'repeat' must be int"):
+        _run(project, parameters={"repeat": "lots"})
+    with pytest.raises(ParameterError, match="after the data"):
+        _run(project, month="2027-01")
+    with pytest.raises(ParameterError, match="YYYY-MM"):
+        _run(project, month="October")
+    with pytest.raises(ParameterError, match="team 'Atlantis' is not a team"):
+        _run(project, parameters={"team": "Atlantis"})
+    assert not (project / "reports").exists()
+
+
+def test_parse_cli_parameters_reads_yaml_scalars():
+    assert parse_cli_parameters(["n=3", "team=East", "x=null", "flag=true", "s=2026-10"]) == {
+        "n": 3, "team": "East", "x": None, "flag": True, "s": "2026-10",
+    }
+    with pytest.raises(ParameterError, match="NAME=VALUE"):
+        parse_cli_parameters(["novalue"])
+
+
+def test_check_parameters_coerces_to_declared_str():
+    declared = {"team": {"inferred_type_name": "str | None"}}
+    assert check_parameters("r", declared, {"team": 2026}) == {"team": "2026"}
+
+
+def test_project_notebooks_are_listed():
+    names = available_reports()
+    assert "monthly_review" in names
