@@ -21,7 +21,7 @@ from salesanalysis.grading.weights import suggest_weights
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.sample.builder import load_sample
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 def _timed(label: str, fn):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from salesanalysis.features.customer import customer_features, customer_features_at
 from salesanalysis.sample.builder import load_sample
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 

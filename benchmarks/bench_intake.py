@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.intake.pipeline import import_files
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 OUT = Path(__file__).resolve().parent / "out"
 N_CUSTOMERS = 20_000

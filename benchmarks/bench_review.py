@@ -18,7 +18,7 @@ from pathlib import Path
 
 from salesanalysis.reports import charts, quality, review
 from salesanalysis.sample.builder import load_sample
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 def _timed(label: str, func: Callable[[], object], figures: dict[str, float]) -> object:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from salesanalysis.sample.builder import generate_sample
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 def _peak_rss_mb() -> float:

@@ -15,7 +15,7 @@ from salesanalysis.exceptions import (
     SchemaVersionError,
     StoreError,
 )
-from salesanalysis.store.connection import SCHEMA_VERSION, Store, open_store, resolve_as_of
+from salesanalysis.store import SCHEMA_VERSION, Store, open_store, resolve_as_of
 
 __version__ = "0.1.0"
 

@@ -13,7 +13,7 @@ def sample_store():
     """The default sample data (600 customers, 18 months, seed 42) in an in-memory store,
     built once per test run. Tests only read it."""
     from salesanalysis.sample.builder import load_sample
-    from salesanalysis.store.connection import Store
+    from salesanalysis.store import Store
 
     store = Store(":memory:", create=True)
     load_sample(store, n_customers=600, months=18, seed=42)

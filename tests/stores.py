@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 def _d(*values: str) -> pd.Series:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from salesanalysis.intake.pipeline import import_files
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 MAVEN = Path("/work/shared/datasets/maven_crm")
 if not MAVEN.is_dir():  # the shared data sits beside the project
@@ -82,7 +82,7 @@ def test_grading_and_review_work_on_the_maven_store(imported):
     from salesanalysis.grading.scoring import score_store
     from salesanalysis.reports.grade_review import grade_review
     from salesanalysis.reports.review import monthly_kpis
-    from salesanalysis.store.periods import latest_complete_month
+    from salesanalysis.store.scope import latest_complete_month
 
     store, _, _ = imported
     grades = score_store(store)

@@ -14,7 +14,7 @@ import duckdb
 import typer
 
 from salesanalysis.exceptions import ParameterError, SalesAnalysisError
-from salesanalysis.store.connection import Store, default_db_path
+from salesanalysis.store import Store, default_db_path
 
 app = typer.Typer(
     name="salesanalysis",
@@ -103,7 +103,7 @@ def _load_sample(
     store: Store, *, seed: int, customers: int, months: int, locale: str, replace: bool = False
 ) -> None:
     from salesanalysis.sample.builder import load_sample
-    from salesanalysis.store.connection import CANONICAL_TABLES
+    from salesanalysis.store import CANONICAL_TABLES
 
     held = {t: store.count(t) for t in ("customers", "opportunities", "interactions")}
     if any(held.values()) and not replace:

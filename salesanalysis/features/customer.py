@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store.connection import Store, open_store, resolve_as_of
+from salesanalysis.store import Store, open_store, resolve_as_of
 from salesanalysis.store.queries import load_sql
 
 #: Columns of the feature frame, in order (see ``sql/customer_features.sql``).

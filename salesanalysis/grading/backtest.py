@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from sklearn.metrics import roc_auc_score
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store.connection import Store, open_store, resolve_as_of
+from salesanalysis.store import Store, open_store, resolve_as_of
 from salesanalysis.store.queries import load_sql
 
 GRADES = ("A", "B", "C")

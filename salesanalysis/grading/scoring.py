@@ -34,7 +34,7 @@ from salesanalysis.features.customer import (
     STAGE_RANK,
     customer_features,
 )
-from salesanalysis.store.connection import Store, open_store, resolve_as_of
+from salesanalysis.store import Store, open_store, resolve_as_of
 
 #: The four grading dimensions of the method, in report order.
 DIMENSIONS = ("industry_potential", "need_urgency", "deal_probability", "customer_value")

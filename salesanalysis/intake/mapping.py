@@ -60,7 +60,7 @@ from salesanalysis.intake.units import (
     unit_factor,
 )
 from salesanalysis.intake.validation import normalise_name, table_specs
-from salesanalysis.store.connection import CANONICAL_TABLES
+from salesanalysis.store import CANONICAL_TABLES
 
 TableName = Literal[CANONICAL_TABLES]  # a canonical table of the store
 

@@ -70,7 +70,7 @@ from salesanalysis.intake.validation import (
     table_specs,
     validate_frame,
 )
-from salesanalysis.store.connection import CANONICAL_TABLES, Store
+from salesanalysis.store import CANONICAL_TABLES, Store
 
 _DELIMITERS = ",;\t|"
 

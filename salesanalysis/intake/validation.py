@@ -27,15 +27,13 @@ Flags written to ``flagged_rows.flag`` by the intake:
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from salesanalysis.store.queries import load_sql
+from salesanalysis.store.schema import table_specs
 
 #: Money columns: a negative value gets the "negative money" reason.
 MONEY_COLUMNS = frozenset({"annual_revenue", "budget", "amount"})
@@ -52,78 +50,6 @@ _SUFFIXES = (
     r"\b(?:incorporated|inc|corporation|corp|company|co|ltd|limited|llc|plc|gmbh|ag|sa|group|"
     r"holdings?)\b)"
 )
-
-
-@dataclass(frozen=True)
-class ColumnSpec:
-    """One canonical column as the schema defines it."""
-
-    name: str
-    kind: str  # "str", "float", "int", "date"
-    nullable: bool
-    primary_key: bool
-    allowed: tuple[str, ...] = ()
-    ge: float | None = None
-    gt: float | None = None
-    between: tuple[float, float] | None = None
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A canonical table: its columns in schema order and its primary key."""
-
-    name: str
-    columns: dict[str, ColumnSpec] = field(default_factory=dict)
-
-    @property
-    def key(self) -> list[str]:
-        """Primary-key columns."""
-        return [c.name for c in self.columns.values() if c.primary_key]
-
-
-_KINDS = {"VARCHAR": "str", "DOUBLE": "float", "INTEGER": "int", "DATE": "date"}
-
-
-@cache
-def table_specs() -> dict[str, TableSpec]:
-    """Parse ``schema_v1.sql`` into :class:`TableSpec` objects (canonical data tables)."""
-    from salesanalysis.store.connection import CANONICAL_TABLES
-
-    sql = load_sql("schema_v1")
-    specs: dict[str, TableSpec] = {}
-    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", sql, re.S):
-        table, body = match.group(1), match.group(2)
-        if table not in CANONICAL_TABLES:
-            continue
-        cols: dict[str, ColumnSpec] = {}
-        for line in body.splitlines():
-            m = re.match(r"\s*(\w+)\s+(VARCHAR|DOUBLE|INTEGER|DATE)\b(.*)", line)
-            if not m:
-                continue
-            name, sqltype, rest = m.groups()
-            allowed: tuple[str, ...] = ()
-            ge = gt = None
-            between = None
-            if found := re.search(r"IN \(([^)]*)\)", rest):
-                allowed = tuple(re.findall(r"'([^']*)'", found.group(1)))
-            if found := re.search(r">= (-?[\d.]+)", rest):
-                ge = float(found.group(1))
-            if found := re.search(r"> (-?[\d.]+)", rest):
-                gt = float(found.group(1))
-            if found := re.search(r"BETWEEN (-?[\d.]+) AND (-?[\d.]+)", rest):
-                between = (float(found.group(1)), float(found.group(2)))
-            cols[name] = ColumnSpec(
-                name=name,
-                kind=_KINDS[sqltype],
-                nullable="NOT NULL" not in rest and "PRIMARY KEY" not in rest,
-                primary_key="PRIMARY KEY" in rest,
-                allowed=allowed,
-                ge=ge,
-                gt=gt,
-                between=between,
-            )
-        specs[table] = TableSpec(table, cols)
-    return specs
 
 
 _DTYPES = {"str": "str", "float": "float64", "int": "Int64", "date": "datetime64[ns]"}

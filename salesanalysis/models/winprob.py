@@ -36,7 +36,7 @@ from sklearn.preprocessing import StandardScaler
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
 from salesanalysis.grading.backtest import _attach_features
 from salesanalysis.models.folds import customer_folds
-from salesanalysis.store.connection import Store, open_store, resolve_as_of
+from salesanalysis.store import Store, open_store, resolve_as_of
 from salesanalysis.store.queries import load_sql
 
 #: Candidate model inputs and how each reads in a factor ("<label>: <value>").

@@ -17,9 +17,9 @@ import pandas as pd
 from salesanalysis.exceptions import InsufficientHistoryError
 from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.reports.charts import format_money
-from salesanalysis.reports.review import check_team, open_deals_at_month_end, uses_store
-from salesanalysis.store.connection import Store
-from salesanalysis.store.periods import month_bounds
+from salesanalysis.reports.review import open_deals_at_month_end
+from salesanalysis.store import Store, uses_store
+from salesanalysis.store.scope import check_team, month_bounds
 
 COLUMNS = ["opportunity_id", "name", "owner", "stage", "amount", "win_probability",
            "expected_value", "top_factors"]

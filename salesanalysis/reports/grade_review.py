@@ -25,9 +25,8 @@ from salesanalysis.grading.scoring import (
 )
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.reports.charts import format_money
-from salesanalysis.reports.review import check_team, uses_store
-from salesanalysis.store.connection import Store
-from salesanalysis.store.periods import month_bounds, previous_month
+from salesanalysis.store import Store, uses_store
+from salesanalysis.store.scope import check_team, month_bounds, previous_month
 
 GRADES = ("A", "B", "C")
 

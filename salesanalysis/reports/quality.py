@@ -19,9 +19,9 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.intake.text_rules import is_quantified
-from salesanalysis.reports.review import UNKNOWN, check_team, uses_store
-from salesanalysis.store.connection import CANONICAL_TABLES, Store, resolve_as_of
+from salesanalysis.store import CANONICAL_TABLES, Store, resolve_as_of, uses_store
 from salesanalysis.store.queries import load_sql
+from salesanalysis.store.scope import UNKNOWN, check_team
 
 #: Customer profile fields a complete record has filled (DESIGN.md: basic attributes and needs).
 REQUIRED_PROFILE_FIELDS: tuple[str, ...] = (

@@ -18,7 +18,6 @@ Definitions
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -27,9 +26,15 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store.connection import Store
-from salesanalysis.store.periods import month_bounds, parse_month, previous_month
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.queries import load_sql
+from salesanalysis.store.scope import (
+    UNKNOWN,
+    check_team,
+    month_bounds,
+    parse_month,
+    previous_month,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,68 +74,7 @@ PERFORMANCE_KEYS: dict[str, tuple[str, ...]] = {
     "team": ("team",),
 }
 
-#: Label used for deals whose industry, rep or team is not recorded.
-UNKNOWN = "(not recorded)"
-
 _KPI_COLUMNS = ["kpi", "label", "this_month", "previous_month", "change", "change_pct"]
-
-
-def uses_store(func: F) -> F:
-    """Let ``func(store, ...)`` take a :class:`Store` or a path: a path is opened read-only
-    for the call and closed after it (a Store passed in is left open)."""
-
-    @functools.wraps(func)
-    def wrapper(store: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(store, Store):
-            return func(store, *args, **kwargs)
-        with Store(store, read_only=True) as opened:
-            return func(opened, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-# -- parameters -------------------------------------------------------------------------------
-@uses_store
-def teams(store: Store | str | None) -> list[str]:
-    """The teams that exist in ``reps`` (sorted)."""
-    frame = store.query("SELECT DISTINCT team FROM reps WHERE team IS NOT NULL ORDER BY team")
-    return frame["team"].tolist()
-
-
-@uses_store
-def check_team(store: Store, team: str | None) -> str | None:
-    """Return ``team`` when it is None/blank (no filter) or a team in ``reps``.
-
-    Raises
-    ------
-    ParameterError
-        When ``team`` is not a team of the store; the message lists the teams that exist.
-    """
-    if team is None or (isinstance(team, str) and not team.strip()):
-        return None
-    existing = teams(store)
-    if team not in existing:
-        raise ParameterError(
-            f"team {team!r} is not a team in the store's reps table; use one of: "
-            f"{', '.join(existing) or '(no teams recorded)'} (or leave team empty for all)"
-        )
-    return team
-
-
-@uses_store
-def resolve_month(store: Store | str, month: str | None) -> str:
-    """``month`` as ``YYYY-MM``, defaulting to the latest complete month in the data.
-
-    Raises
-    ------
-    ParameterError
-        Bad month, or no dated data to default from.
-    """
-    from salesanalysis.store.periods import latest_complete_month
-
-    if month is None or not str(month).strip():
-        return latest_complete_month(store)
-    return str(parse_month(month))
 
 
 @uses_store

@@ -27,8 +27,8 @@ from typing import Any
 import yaml
 
 from salesanalysis.exceptions import ParameterError, ReportError, SalesAnalysisError
-from salesanalysis.store.connection import Store
-from salesanalysis.store.periods import latest_complete_month, parse_month
+from salesanalysis.store import Store
+from salesanalysis.store.scope import check_team, latest_complete_month, parse_month
 
 #: The report notebooks shipped inside the package (``notebooks/`` of a checkout links here).
 PACKAGE_NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
@@ -245,8 +245,6 @@ def run_report(
                 f"pick a month up to {latest:%Y-%m}"
             )
         if params.get("team"):  # data-dependent: the team must exist in this store
-            from salesanalysis.reports.review import check_team
-
             check_team(store, params["team"])
         run_id = uuid.uuid4().hex[:12]
         _record_run(store, run_id, name, period, params, status="running")

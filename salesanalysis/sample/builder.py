@@ -93,7 +93,7 @@ import pandas as pd
 import yaml
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store.connection import CANONICAL_TABLES, DERIVED_TABLES, Store
+from salesanalysis.store import CANONICAL_TABLES, DERIVED_TABLES, Store
 from salesanalysis.store.queries import load_sql
 
 #: Supported locales of names and free text.

@@ -1,57 +1,33 @@
 """The embedded DuckDB store: opening, creating and migrating it, and moving frames in and out.
 
-The canonical tables are defined in ``sql/schema_v<N>.sql``. ``schema_info`` holds the schema
+The canonical tables are defined in ``sql/schema_v<N>.sql`` (see :mod:`.schema`). ``schema_info`` holds the schema
 version; opening an older store applies the migrations in order, opening a store written by a
 newer (or unknown) schema fails with a clear message instead of corrupting it.
 """
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from salesanalysis.exceptions import SchemaVersionError, StoreError
 from salesanalysis.store.queries import load_sql
-
-#: Current schema version written by this release.
-SCHEMA_VERSION = 1
-
-#: Migration scripts by the version they bring a store to (applied in order).
-MIGRATIONS: dict[int, str] = {1: "schema_v1"}
+from salesanalysis.store.schema import DATED_COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 #: Default store path (relative to the working directory) when neither ``--db`` nor
 #: ``SALESANALYSIS_DB`` is given.
 DEFAULT_DB = Path("data") / "sales.duckdb"
 
-#: Canonical data tables (DESIGN.md), in load order.
-CANONICAL_TABLES = (
-    "reps",
-    "industries",
-    "customers",
-    "contacts",
-    "interactions",
-    "opportunities",
-    "orders",
-    "feedback",
-    "actions",
-)
 
-#: Tables derived from the canonical ones (stale once the data they came from is replaced).
-DERIVED_TABLES = ("grades", "personas")
-
-#: Tables with a date column each, used to find the latest date in the data.
-DATED_COLUMNS = {
-    "interactions": ("date",),
-    "opportunities": ("created_date", "closed_date"),
-    "orders": ("date",),
-    "feedback": ("date",),
-}
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def default_db_path() -> Path:
@@ -283,10 +259,44 @@ class Store:
 def open_store(
     store: Store | str | Path | None = None, *, read_only: bool = False
 ) -> Store:
-    """Return ``store`` itself when it is already a :class:`Store`, else open the path."""
+    """Return ``store`` itself when it is already a :class:`Store`, else open the path.
+
+    The caller owns a store opened here; prefer :func:`using_store`, which closes it."""
     if isinstance(store, Store):
         return store
     return Store(store, read_only=read_only)
+
+
+@contextmanager
+def using_store(
+    store: Store | str | Path | None = None, *, read_only: bool = False
+) -> Iterator[Store]:
+    """The one way functions get at a store: ``with using_store(store) as st: ...``.
+
+    A :class:`Store` passed in is used as it is and left open (the caller owns it); a path
+    (or None: :func:`default_db_path`) is opened for the block, read-only when
+    ``read_only``, and closed after it.
+    """
+    if isinstance(store, Store):
+        yield store
+        return
+    opened = Store(store, read_only=read_only)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def uses_store(func: F) -> F:
+    """Decorator form of :func:`using_store` for read-only functions ``func(store, ...)``:
+    a path is opened read-only for the call and closed after it."""
+
+    @functools.wraps(func)
+    def wrapper(store: Any, *args: Any, **kwargs: Any) -> Any:
+        with using_store(store, read_only=True) as opened:
+            return func(opened, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def resolve_as_of(store: Store, as_of: str | date | pd.Timestamp | None) -> date:

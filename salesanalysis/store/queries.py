@@ -1,22 +1,57 @@
-"""The store's SQL lives in ``salesanalysis/sql/*.sql``; this module loads it by name.
+"""The store's SQL lives in ``salesanalysis/store/sql/*.sql``; this module loads it by name.
 
 Keeping every query in one place keeps it portable: the files are plain DuckDB SQL written so
-that a translator such as sqlglot can carry them to Spark SQL or a warehouse.
+that a translator such as sqlglot can carry them to Spark SQL or a warehouse (a test translates
+every file). Vocabulary literals (stage names, outcomes, roles ...) are not spelled in the
+files: a ``{{name}}`` placeholder is replaced by the text :func:`salesanalysis.vocab.sql_literals`
+gives, so the vocabulary is defined once, in :mod:`salesanalysis.vocab`.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
+
+from salesanalysis.vocab import sql_literals
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def sql_names() -> list[str]:
+    """The stems of every shipped ``.sql`` file, sorted."""
+    folder = resources.files("salesanalysis").joinpath("store", "sql")
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql"))
+
+
+def render_sql(text: str, source: str = "<sql>") -> str:
+    """Replace every ``{{name}}`` placeholder of ``text`` with its vocabulary literal.
+
+    Raises
+    ------
+    KeyError
+        For a placeholder the vocabulary does not define (names ``source`` and the name).
+    """
+    literals = sql_literals()
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in literals:
+            raise KeyError(f"{source}: unknown SQL placeholder {{{{{name}}}}}; "
+                           f"known: {', '.join(sorted(literals))}")  # fmt: skip
+        return literals[name]
+
+    return _PLACEHOLDER.sub(sub, text)
 
 
 @cache
 def load_sql(name: str) -> str:
-    """Return the text of ``salesanalysis/sql/<name>.sql``.
+    """Return the rendered text of ``salesanalysis/store/sql/<name>.sql``.
 
     Parameters
     ----------
     name : str
         File stem, e.g. ``"customer_features"``.
     """
-    return resources.files("salesanalysis").joinpath("store", "sql", f"{name}.sql").read_text("utf-8")
+    path = resources.files("salesanalysis").joinpath("store", "sql", f"{name}.sql")
+    return render_sql(path.read_text("utf-8"), f"{name}.sql")

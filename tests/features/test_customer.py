@@ -8,7 +8,7 @@ from stores import _d, make_store, tables
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.features.customer import FEATURE_COLUMNS, customer_features, customer_features_at
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 AS_OF = "2024-03-31"
 

@@ -17,7 +17,7 @@ from salesanalysis.grading.backtest import (
     plot_backtest,
 )
 from salesanalysis.grading.weights import scoring_config_with
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from salesanalysis.intake.mapping import (
 )
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.intake.units import parse_date, parse_integer, parse_number
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 def yaml_file(tmp_path, text):

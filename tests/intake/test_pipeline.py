@@ -14,7 +14,7 @@ from salesanalysis.intake.pipeline import (
     import_files,
     read_source,
 )
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 ZH_HEADER = "客户名称;所属行业;员工人数;年营收;当前痛点;首次接触时间"
 ZH_ROWS = [

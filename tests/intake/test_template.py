@@ -11,7 +11,7 @@ import pytest
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.intake.template import FIELDS, write_template
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
 
 
 def test_workbook_layout(tmp_path):

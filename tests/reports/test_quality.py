@@ -9,8 +9,8 @@ import pytest
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.reports import quality
-from salesanalysis.reports.review import UNKNOWN
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store
+from salesanalysis.store.scope import UNKNOWN
 
 
 def _d(text):

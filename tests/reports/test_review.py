@@ -10,7 +10,7 @@ import pytest
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.reports import review
-from salesanalysis.store.connection import Store
+from salesanalysis.store import Store, scope
 
 
 def _d(text: str | None):
@@ -207,8 +207,8 @@ def test_format_and_style_kpis(store):
 
 
 def test_resolve_month_scope_and_summary(store):
-    assert review.resolve_month(store, None) == "2026-10"  # data ends 2026-11-05
-    assert review.resolve_month(store, " 2026-09 ") == "2026-09"
+    assert scope.resolve_month(store, None) == "2026-10"  # data ends 2026-11-05
+    assert scope.resolve_month(store, " 2026-09 ") == "2026-09"
     text = review.scope_text(store, "2026-10", "East")
     assert "2026-10" in text and "2026-09" in text and "East" in text and "2026-11-05" in text
     summary = review.kpi_summary(review.monthly_kpis(store, "2026-10"))
@@ -236,7 +236,7 @@ def test_functions_accept_a_path_and_close_it(tmp_path):
             "opportunity_id": ["O1"], "customer_id": ["C1"], "rep_id": ["R1"],
             "created_date": [_d("2026-09-01")], "closed_date": [_d("2026-10-02")],
             "amount": [5_000.0], "outcome": ["won"]}))
-    assert review.resolve_month(str(path), None) == "2026-09"
+    assert scope.resolve_month(str(path), None) == "2026-09"
     assert review.performance_by(str(path), "2026-10")["revenue_won"].tolist() == [5_000.0]
     with Store(path) as writer:  # no read-only connection was left open
         writer.upsert("reps", pd.DataFrame({"rep_id": ["R2"], "name": ["Bo"], "role": ["other"]}))

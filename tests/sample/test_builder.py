@@ -21,7 +21,7 @@ from salesanalysis.sample.builder import (
     schema_columns,
     write_sample_csv,
 )
-from salesanalysis.store.connection import CANONICAL_TABLES, Store
+from salesanalysis.store import CANONICAL_TABLES, Store
 
 try:
     from salesanalysis.intake.text_rules import is_quantified

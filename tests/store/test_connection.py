@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from salesanalysis import SCHEMA_VERSION, SchemaVersionError, Store, StoreError, resolve_as_of
-from salesanalysis.store.connection import CANONICAL_TABLES
+from salesanalysis.store import CANONICAL_TABLES
 
 
 def test_init_creates_every_canonical_and_bookkeeping_table(tmp_path):

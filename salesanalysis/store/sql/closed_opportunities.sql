@@ -11,12 +11,12 @@ SELECT
     COALESCE(closed_date, expected_close_date, created_date) AS closed_date,
     amount,
     outcome,
-    CAST(outcome = 'won' AS INTEGER) AS won,
+    CAST(outcome = {{outcome_won}} AS INTEGER) AS won,
     date_diff('day', created_date, COALESCE(closed_date, expected_close_date, created_date)) AS cycle_days,
     loss_reason,
     competitor
 FROM opportunities
-WHERE outcome IN ('won', 'lost')
+WHERE outcome IN ({{closed_outcome_values}})
   AND created_date IS NOT NULL
   AND customer_id IS NOT NULL
   AND COALESCE(closed_date, expected_close_date, created_date) <= CAST(? AS DATE)

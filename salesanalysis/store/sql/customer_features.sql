@@ -24,17 +24,16 @@ ix_rows AS (
         i.customer_id,
         i.date,
         i.stage,
-        CASE WHEN i.channel = 'visit' THEN 1 ELSE 0 END AS is_visit,
-        CASE WHEN i.channel = 'demo' THEN 1 ELSE 0 END AS is_demo,
-        CASE WHEN i.channel = 'visit' AND r.role IN ('sales_manager', 'director') THEN 1 ELSE 0 END
+        CASE WHEN i.channel = {{channel_visit}} THEN 1 ELSE 0 END AS is_visit,
+        CASE WHEN i.channel = {{channel_demo}} THEN 1 ELSE 0 END AS is_demo,
+        CASE WHEN i.channel = {{channel_visit}} AND r.role IN ({{executive_role_values}}) THEN 1 ELSE 0 END
             AS is_exec_visit,
         CASE WHEN i.objection ILIKE '%price%' OR i.objection ILIKE '%cost%'
                   OR i.objection ILIKE '%expensive%'
                   OR i.objection LIKE '%预算%' OR i.objection LIKE '%价格%' THEN 1 ELSE 0 END
             AS is_price_objection,
         CASE i.stage
-            WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2 WHEN 'proposal' THEN 3
-            WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 WHEN 'lost' THEN 6 ELSE 0 END AS stage_order,
+            {{stage_order_whens}} ELSE 0 END AS stage_order,
         CASE WHEN i.summary ILIKE '%proposal%' OR i.summary LIKE '%方案%' THEN 1 ELSE 0 END
             AS mentions_proposal
     FROM interactions i
@@ -67,11 +66,11 @@ ct AS (
         customer_id,
         count(*) AS n_contacts,
         count(DISTINCT decision_role) AS n_roles_reached,
-        max(CASE WHEN decision_role = 'decision_maker' THEN 1 ELSE 0 END) AS dm_reached,
-        max(CASE WHEN decision_role = 'decision_maker' AND attitude = 'supportive' THEN 1 ELSE 0 END)
+        max(CASE WHEN decision_role = {{decision_role_decision_maker}} THEN 1 ELSE 0 END) AS dm_reached,
+        max(CASE WHEN decision_role = {{decision_role_decision_maker}} AND attitude = {{attitude_supportive}} THEN 1 ELSE 0 END)
             AS dm_supportive,
-        count(CASE WHEN attitude = 'supportive' THEN 1 END) AS n_supportive,
-        count(CASE WHEN attitude = 'opposed' THEN 1 END) AS n_opposed
+        count(CASE WHEN attitude = {{attitude_supportive}} THEN 1 END) AS n_supportive,
+        count(CASE WHEN attitude = {{attitude_opposed}} THEN 1 END) AS n_opposed
     FROM contacts
     WHERE customer_id IN (SELECT customer_id FROM keys)
     GROUP BY customer_id
@@ -83,23 +82,23 @@ op_then AS (
         o.created_date,
         o.closed_date,
         CASE WHEN o.closed_date IS NOT NULL AND o.closed_date <= k.as_of
-                  AND o.outcome IN ('won', 'lost') THEN o.outcome
-             ELSE 'open' END AS outcome_then
+                  AND o.outcome IN ({{closed_outcome_values}}) THEN o.outcome
+             ELSE {{outcome_open}} END AS outcome_then
     FROM keys k
     JOIN opportunities o ON o.customer_id = k.customer_id AND o.created_date <= k.as_of
 ),
 op AS (
     SELECT
         key_id,
-        count(CASE WHEN outcome_then = 'open' THEN 1 END) AS n_opps_open,
-        count(CASE WHEN outcome_then = 'won' THEN 1 END) AS n_opps_won,
-        count(CASE WHEN outcome_then = 'lost' THEN 1 END) AS n_opps_lost,
-        sum(CASE WHEN outcome_then = 'open' THEN coalesce(amount, 0) ELSE 0 END) AS open_amount,
-        sum(CASE WHEN outcome_then = 'won' THEN coalesce(amount, 0) ELSE 0 END) AS won_amount,
-        max(CASE WHEN outcome_then = 'open' THEN amount END) AS max_open_amount,
-        avg(CASE WHEN outcome_then = 'won' THEN date_diff('day', created_date, closed_date) END)
+        count(CASE WHEN outcome_then = {{outcome_open}} THEN 1 END) AS n_opps_open,
+        count(CASE WHEN outcome_then = {{outcome_won}} THEN 1 END) AS n_opps_won,
+        count(CASE WHEN outcome_then = {{outcome_lost}} THEN 1 END) AS n_opps_lost,
+        sum(CASE WHEN outcome_then = {{outcome_open}} THEN coalesce(amount, 0) ELSE 0 END) AS open_amount,
+        sum(CASE WHEN outcome_then = {{outcome_won}} THEN coalesce(amount, 0) ELSE 0 END) AS won_amount,
+        max(CASE WHEN outcome_then = {{outcome_open}} THEN amount END) AS max_open_amount,
+        avg(CASE WHEN outcome_then = {{outcome_won}} THEN date_diff('day', created_date, closed_date) END)
             AS avg_won_cycle_days,
-        max(CASE WHEN outcome_then = 'won' THEN closed_date END) AS last_won_date
+        max(CASE WHEN outcome_then = {{outcome_won}} THEN closed_date END) AS last_won_date
     FROM op_then
     GROUP BY key_id
 ),
@@ -168,8 +167,7 @@ SELECT
     coalesce(ix.n_price_objections, 0) AS n_price_objections,
     ix.current_stage,
     CASE ix.current_stage
-        WHEN 'lead' THEN 1 WHEN 'need_confirmation' THEN 2 WHEN 'proposal' THEN 3
-        WHEN 'negotiation' THEN 4 WHEN 'won' THEN 5 ELSE 0 END AS stage_rank,
+        {{stage_rank_whens}} ELSE 0 END AS stage_rank,
     coalesce(ix.max_stage_rank, 0) AS max_stage_rank,
     coalesce(ix.proposal_flag, 0) = 1 AS proposal_submitted,
     coalesce(ct.n_contacts, 0) AS n_contacts,

@@ -13,5 +13,5 @@ FROM opportunities
 WHERE customer_id IS NOT NULL
   AND created_date IS NOT NULL
   AND created_date <= CAST(? AS DATE)
-  AND (outcome = 'open' OR closed_date > CAST(? AS DATE))
+  AND (outcome = {{outcome_open}} OR closed_date > CAST(? AS DATE))
 ORDER BY opportunity_id

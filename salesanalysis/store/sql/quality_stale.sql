@@ -23,7 +23,7 @@ candidates AS (
     LEFT JOIN touches AS t ON t.customer_id = c.customer_id
     LEFT JOIN reps AS r ON r.rep_id = c.owner_rep_id
     WHERE c.customer_id IN (SELECT customer_id FROM scope)
-      AND coalesce(c.status, 'prospect') <> 'churned'
+      AND coalesce(c.status, {{customer_status_prospect}}) <> {{customer_status_churned}}
       AND (c.first_contact_date IS NULL OR c.first_contact_date <= CAST($as_of AS DATE))
 )
 SELECT customer_id, name, status, owner_rep_id, rep_name, team, first_contact_date,

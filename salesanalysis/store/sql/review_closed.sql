@@ -12,7 +12,7 @@ deals AS (
            coalesce(o.rep_id, c.owner_rep_id) AS rep_id, c.industry
     FROM opportunities AS o
     LEFT JOIN customers AS c ON c.customer_id = o.customer_id
-    WHERE o.outcome IN ('won', 'lost')
+    WHERE o.outcome IN ({{closed_outcome_values}})
       AND o.closed_date BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
       AND (CAST($team AS VARCHAR) IS NULL OR o.customer_id IN (SELECT customer_id FROM scope))
 )

@@ -9,8 +9,7 @@ WITH scope AS (
     WHERE CAST($team AS VARCHAR) IS NULL OR r.team = CAST($team AS VARCHAR)
 ),
 stage_rank AS (
-    SELECT * FROM (VALUES ('lead', 1), ('need_confirmation', 2), ('proposal', 3),
-                          ('negotiation', 4)) AS t (stage, rank)
+    SELECT * FROM (VALUES {{open_stage_rank_rows}}) AS t (stage, rank)
 ),
 created AS (
     SELECT o.opportunity_id, o.customer_id, o.created_date, o.closed_date, o.stage, o.outcome
@@ -31,8 +30,8 @@ history AS (
 )
 SELECT o.opportunity_id,
        CASE
-           WHEN o.outcome = 'won' AND o.closed_date <= CAST($last AS DATE) THEN 5
-           ELSE coalesce(h.rank, CASE WHEN o.outcome = 'open' THEN cur.rank END, 1)
+           WHEN o.outcome = {{outcome_won}} AND o.closed_date <= CAST($last AS DATE) THEN 5
+           ELSE coalesce(h.rank, CASE WHEN o.outcome = {{outcome_open}} THEN cur.rank END, 1)
        END AS reached_rank
 FROM created AS o
 LEFT JOIN history AS h ON h.opportunity_id = o.opportunity_id

@@ -22,15 +22,15 @@ SELECT
     (SELECT count(*) FROM opps
         WHERE created_date BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)) AS opportunities_created,
     (SELECT count(*) FROM opps
-        WHERE outcome = 'won'
+        WHERE outcome = {{outcome_won}}
           AND closed_date BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)) AS won,
     (SELECT count(*) FROM opps
-        WHERE outcome = 'lost'
+        WHERE outcome = {{outcome_lost}}
           AND closed_date BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)) AS lost,
     (SELECT coalesce(sum(amount), 0.0) FROM opps
-        WHERE outcome = 'won'
+        WHERE outcome = {{outcome_won}}
           AND closed_date BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)) AS revenue_won,
     (SELECT coalesce(sum(amount), 0.0) FROM opps
         WHERE created_date <= CAST($last AS DATE)
           AND (closed_date > CAST($last AS DATE)
-               OR (closed_date IS NULL AND outcome = 'open'))) AS open_pipeline
+               OR (closed_date IS NULL AND outcome = {{outcome_open}}))) AS open_pipeline

@@ -9,15 +9,14 @@ WITH scope AS (
     WHERE CAST($team AS VARCHAR) IS NULL OR r.team = CAST($team AS VARCHAR)
 ),
 stage_rank AS (
-    SELECT * FROM (VALUES ('lead', 1), ('need_confirmation', 2), ('proposal', 3),
-                          ('negotiation', 4)) AS t (stage, rank)
+    SELECT * FROM (VALUES {{open_stage_rank_rows}}) AS t (stage, rank)
 ),
 open_opps AS (
     SELECT o.opportunity_id, o.customer_id, o.created_date, o.stage, o.outcome,
            coalesce(o.amount, 0.0) AS amount
     FROM opportunities AS o
     WHERE o.created_date <= CAST($last AS DATE)
-      AND (o.closed_date > CAST($last AS DATE) OR (o.closed_date IS NULL AND o.outcome = 'open'))
+      AND (o.closed_date > CAST($last AS DATE) OR (o.closed_date IS NULL AND o.outcome = {{outcome_open}}))
       AND (CAST($team AS VARCHAR) IS NULL OR o.customer_id IN (SELECT customer_id FROM scope))
 ),
 history AS (
@@ -31,7 +30,7 @@ history AS (
     GROUP BY o.opportunity_id
 )
 SELECT o.opportunity_id, o.amount,
-       coalesce(h.rank, CASE WHEN o.outcome = 'open' THEN cur.rank END, 1) AS stage_rank
+       coalesce(h.rank, CASE WHEN o.outcome = {{outcome_open}} THEN cur.rank END, 1) AS stage_rank
 FROM open_opps AS o
 LEFT JOIN history AS h ON h.opportunity_id = o.opportunity_id
 LEFT JOIN stage_rank AS cur ON cur.stage = o.stage

@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS reps (
     rep_id        VARCHAR PRIMARY KEY,
     name          VARCHAR NOT NULL,
     team          VARCHAR,
-    role          VARCHAR NOT NULL CHECK (role IN ('sales_rep', 'sales_manager', 'engineer', 'director', 'customer_success', 'other')),
+    role          VARCHAR NOT NULL CHECK (role IN ({{rep_role_values}})),
     manager_id    VARCHAR,
     region        VARCHAR,
     hire_date     DATE
@@ -28,13 +28,13 @@ CREATE TABLE IF NOT EXISTS customers (
     source                VARCHAR,
     owner_rep_id          VARCHAR,
     first_contact_date    DATE,
-    status                VARCHAR CHECK (status IN ('prospect', 'active', 'churned')),
+    status                VARCHAR CHECK (status IN ({{customer_status_values}})),
     pain_points           VARCHAR,
     need_description      VARCHAR,
     budget                DOUBLE CHECK (budget >= 0),
     need_deadline         DATE,
     expected_cycle_months INTEGER CHECK (expected_cycle_months >= 0),
-    brand_value           VARCHAR CHECK (brand_value IN ('none', 'regional', 'industry_leader'))
+    brand_value           VARCHAR CHECK (brand_value IN ({{brand_value_values}}))
 );
 
 CREATE TABLE IF NOT EXISTS contacts (
@@ -42,8 +42,8 @@ CREATE TABLE IF NOT EXISTS contacts (
     customer_id   VARCHAR NOT NULL,
     name          VARCHAR,
     title         VARCHAR,
-    decision_role VARCHAR CHECK (decision_role IN ('decision_maker', 'influencer', 'user', 'gatekeeper')),
-    attitude      VARCHAR CHECK (attitude IN ('supportive', 'neutral', 'opposed'))
+    decision_role VARCHAR CHECK (decision_role IN ({{decision_role_values}})),
+    attitude      VARCHAR CHECK (attitude IN ({{attitude_values}}))
 );
 
 CREATE TABLE IF NOT EXISTS interactions (
@@ -51,8 +51,8 @@ CREATE TABLE IF NOT EXISTS interactions (
     customer_id    VARCHAR NOT NULL,
     rep_id         VARCHAR,
     date           DATE NOT NULL,
-    channel        VARCHAR CHECK (channel IN ('visit', 'call', 'email', 'demo', 'meeting', 'message')),
-    stage          VARCHAR CHECK (stage IN ('lead', 'need_confirmation', 'proposal', 'negotiation', 'won', 'lost')),
+    channel        VARCHAR CHECK (channel IN ({{channel_values}})),
+    stage          VARCHAR CHECK (stage IN ({{stage_values}})),
     summary        VARCHAR,
     objection      VARCHAR
 );
@@ -63,11 +63,11 @@ CREATE TABLE IF NOT EXISTS opportunities (
     rep_id              VARCHAR,
     product             VARCHAR,
     created_date        DATE,
-    stage               VARCHAR CHECK (stage IN ('lead', 'need_confirmation', 'proposal', 'negotiation', 'won', 'lost')),
+    stage               VARCHAR CHECK (stage IN ({{stage_values}})),
     amount              DOUBLE CHECK (amount >= 0),
     expected_close_date DATE,
     closed_date         DATE,
-    outcome             VARCHAR NOT NULL CHECK (outcome IN ('open', 'won', 'lost')),
+    outcome             VARCHAR NOT NULL CHECK (outcome IN ({{outcome_values}})),
     loss_reason         VARCHAR,
     competitor          VARCHAR
 );
@@ -97,7 +97,7 @@ CREATE TABLE IF NOT EXISTS actions (
     owner_role   VARCHAR,
     owner_rep_id VARCHAR,
     due_date     DATE,
-    status       VARCHAR CHECK (status IN ('planned', 'in_progress', 'done', 'cancelled')),
+    status       VARCHAR CHECK (status IN ({{action_status_values}})),
     done_date    DATE,
     feedback     VARCHAR,
     objection    VARCHAR,
@@ -184,7 +184,7 @@ CREATE TABLE IF NOT EXISTS report_runs (
     parameters  VARCHAR,
     started_at  TIMESTAMP NOT NULL,
     finished_at TIMESTAMP,
-    status      VARCHAR NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+    status      VARCHAR NOT NULL CHECK (status IN ({{run_status_values}})),
     output_path VARCHAR,
     error       VARCHAR
 );

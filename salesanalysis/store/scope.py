@@ -1,7 +1,9 @@
-"""Calendar periods of reports: parsing ``YYYY-MM`` months and finding the latest complete one.
+"""The scope of an analysis: calendar months (``YYYY-MM``), the latest complete one, and
+the team filter.
 
 Reports cover calendar months. The default month is the latest *complete* month in the data
 (its last day is on or before the latest date in the store), never one derived from the clock.
+A team scope restricts an analysis to customers owned by reps of that team (``reps.team``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from datetime import date
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store.connection import Store
+from salesanalysis.store.connection import Store, uses_store
+
+#: Label used for deals whose industry, rep or team is not recorded.
+UNKNOWN = "(not recorded)"
 
 
 def parse_month(month: str | pd.Period) -> pd.Period:
@@ -62,3 +67,45 @@ def latest_complete_month(store: Store) -> str:
     if period.end_time.date() > latest:
         period -= 1
     return str(period)
+
+
+# -- parameters -------------------------------------------------------------------------------
+@uses_store
+def teams(store: Store | str | None) -> list[str]:
+    """The teams that exist in ``reps`` (sorted)."""
+    frame = store.query("SELECT DISTINCT team FROM reps WHERE team IS NOT NULL ORDER BY team")
+    return frame["team"].tolist()
+
+
+@uses_store
+def check_team(store: Store, team: str | None) -> str | None:
+    """Return ``team`` when it is None/blank (no filter) or a team in ``reps``.
+
+    Raises
+    ------
+    ParameterError
+        When ``team`` is not a team of the store; the message lists the teams that exist.
+    """
+    if team is None or (isinstance(team, str) and not team.strip()):
+        return None
+    existing = teams(store)
+    if team not in existing:
+        raise ParameterError(
+            f"team {team!r} is not a team in the store's reps table; use one of: "
+            f"{', '.join(existing) or '(no teams recorded)'} (or leave team empty for all)"
+        )
+    return team
+
+
+@uses_store
+def resolve_month(store: Store | str, month: str | None) -> str:
+    """``month`` as ``YYYY-MM``, defaulting to the latest complete month in the data.
+
+    Raises
+    ------
+    ParameterError
+        Bad month, or no dated data to default from.
+    """
+    if month is None or not str(month).strip():
+        return latest_complete_month(store)
+    return str(parse_month(month))

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from salesanalysis import ParameterError, Store
-from salesanalysis.store.periods import (
+from salesanalysis.store.scope import (
     latest_complete_month,
     month_bounds,
     parse_month,
