@@ -155,7 +155,8 @@ def score(
     out: Annotated[Path | None, typer.Option(help="Also write grades to .xlsx or .csv.")] = None,
 ) -> None:
     """Grade customers A/B/C and store the grades with as_of and the config hash."""
-    from salesanalysis.grading.scoring import export_grades, score_store
+    from salesanalysis.grading.scoring import score_store
+    from salesanalysis.reports.workbooks import export_grades
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")

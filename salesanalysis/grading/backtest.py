@@ -17,7 +17,7 @@ cut-offs are the scores that split that reference population into the configured
 without history in the store (budget, contacts, brand) are used as stored, as in features.
 
 :func:`grade_movements` compares the grades of two dates (the monthly review's "movements
-since last month"). :func:`plot_backtest` draws the result.
+since last month"); :func:`salesanalysis.reports.grading_charts.plot_backtest` draws the result.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from sklearn.metrics import roc_auc_score
 
 from salesanalysis.exceptions import ParameterError
@@ -448,65 +447,3 @@ def grade_changes(old: pd.DataFrame, new: pd.DataFrame, info: pd.DataFrame) -> p
     cols = ["customer_id", *extra, "old_grade", "new_grade", "movement",
             "old_score", "new_score", "reasons"]
     return out[cols].reset_index(drop=True)
-
-
-# -- chart --------------------------------------------------------------------------------------
-
-
-def plot_backtest(result: BacktestResult) -> Figure:
-    """Win rate by grade (bars, labelled with deal counts) and revenue won by grade.
-
-    Parameters
-    ----------
-    result : BacktestResult
-        The output of :func:`backtest_grades`.
-    """
-    import seaborn as sns
-
-    from salesanalysis.reports.charts import styled
-
-    table = result.by_grade
-    with styled():
-        fig = Figure(figsize=(10, 4), dpi=100, layout="constrained")
-        ax_rate, ax_rev = fig.subplots(1, 2)
-        colours = sns.color_palette("colorblind", 3)
-        rates = table["win_rate"].fillna(0.0).to_numpy()
-        ax_rate.bar(table["grade"], rates, color=colours)
-        for x, (rate, n) in enumerate(zip(rates, table["n"], strict=True)):
-            ax_rate.text(x, rate + 0.01, f"{rate:.0%} of {n:,}", ha="center", va="bottom")
-        ax_rate.set_ylim(0, max(0.1, float(rates.max()) * 1.25))
-        ax_rate.yaxis.set_major_formatter(_percent)
-        ax_rate.set_xlabel("Grade as of the day the deal was opened")
-        ax_rate.set_ylabel("Win rate")
-        ax_rate.set_title("Win rate by grade")
-        revenue = table["revenue_won"].to_numpy(dtype=float)
-        ax_rev.bar(table["grade"], revenue, color=colours)
-        ax_rev.yaxis.set_major_formatter(_money)
-        ax_rev.set_xlabel("Grade as of the day the deal was opened")
-        ax_rev.set_ylabel("Revenue won")
-        ax_rev.set_title("Revenue won by grade")
-        thin = "" if result.sufficient else " (history too thin to judge)"
-        fig.suptitle(
-            f"Backtest: {result.n_won:,} won, {result.n_lost:,} lost, AUC {result.auc:.2f}{thin}"
-        )
-    return fig
-
-
-def _percent_text(value: float, _pos: int) -> str:
-    return f"{value:.0%}"
-
-
-def _money_text(value: float, _pos: int) -> str:
-    from salesanalysis.reports.charts import format_money
-
-    return format_money(value)
-
-
-def _make_formatters():
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(_percent_text), FuncFormatter(_money_text)
-
-
-_percent, _money = _make_formatters()
-

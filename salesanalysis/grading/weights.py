@@ -502,39 +502,3 @@ def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
     table["customers"] = table["customers"].fillna(0).astype(int)
     table.insert(1, "share", (table["customers"] / max(len(grades), 1)).round(3))
     return table.round(2).rename_axis("grade").reset_index()
-
-
-def plot_grade_distribution(grades: pd.DataFrame):
-    """Histogram of the total score, coloured by grade (the cut-offs are where colours meet).
-
-    Parameters
-    ----------
-    grades : DataFrame
-        From :func:`salesanalysis.grading.scoring.grade_customers`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import seaborn as sns
-    from matplotlib.figure import Figure
-
-    from salesanalysis.reports.charts import styled
-
-    palette = dict(zip(["A", "B", "C"], sns.color_palette("colorblind", 3), strict=True))
-    with styled():
-        fig = Figure(figsize=(9, 4), dpi=100, layout="constrained")
-        ax = fig.subplots()
-        if grades.empty:
-            ax.text(0.5, 0.5, "No customers graded", ha="center", va="center",
-                    transform=ax.transAxes)
-            return fig
-        data = grades.assign(grade=pd.Categorical(grades["grade"], ["A", "B", "C"]))
-        sns.histplot(data=data, x="score", hue="grade", hue_order=["A", "B", "C"],
-                     palette=palette, bins=40, multiple="stack", ax=ax)
-        counts = data["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)
-        ax.set_title("Total score of each customer, by grade: "
-                     + ", ".join(f"{g} {n:,}" for g, n in counts.items()))
-        ax.set_xlabel("Total score (0-100)")
-        ax.set_ylabel("Customers")
-    return fig

@@ -112,6 +112,24 @@ class Store:
         except ValueError:
             return -1
 
+    @property
+    def currency(self) -> str | None:
+        """The currency every amount of this store is in (e.g. ``"CNY"``), or None when the
+        team has not said (money is then in "the data's currency unit")."""
+        if not self.schema_version:
+            return None
+        value = self.scalar("SELECT value FROM schema_info WHERE key = 'currency'")
+        return str(value) if value else None
+
+    def set_currency(self, code: str) -> None:
+        """Record the store's currency (an ISO 4217 code such as ``CNY``, ``USD``, ``EUR``)."""
+        text = str(code).strip().upper()
+        if len(text) != 3 or not text.isalpha():
+            raise StoreError(f"currency {code!r} is not a 3-letter code; use e.g. CNY, USD, EUR")
+        with self.transaction():
+            self.con.execute("DELETE FROM schema_info WHERE key = 'currency'")
+            self.con.execute("INSERT INTO schema_info VALUES ('currency', ?)", [text])
+
     def _migrate(self, *, read_only: bool) -> None:
         version = self.schema_version
         if version < 0 or version > SCHEMA_VERSION:

@@ -14,9 +14,9 @@ from salesanalysis.grading.backtest import (
     backtest_grades,
     closed_opportunities,
     grade_movements,
-    plot_backtest,
 )
 from salesanalysis.grading.weights import scoring_config_with
+from salesanalysis.reports.grading_charts import plot_backtest
 from salesanalysis.store import Store
 
 

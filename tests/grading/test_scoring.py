@@ -18,7 +18,6 @@ from salesanalysis.grading.scoring import (
     GRADE_COLUMNS,
     ScoringConfig,
     dimension_scores,
-    export_grades,
     format_money,
     grade_customers,
     grade_migration,
@@ -27,6 +26,7 @@ from salesanalysis.grading.scoring import (
     load_scoring_config,
     score_store,
 )
+from salesanalysis.reports.workbooks import export_grades
 
 
 def features(n: int = 10, seed: int = 0) -> pd.DataFrame:

@@ -185,7 +185,8 @@ def test_thin_history_refuses_to_suggest(tmp_path):
 def test_grade_distribution_table_and_chart():
     from matplotlib.figure import Figure
 
-    from salesanalysis.grading.weights import grade_distribution, plot_grade_distribution
+    from salesanalysis.grading.weights import grade_distribution
+    from salesanalysis.reports.grading_charts import plot_grade_distribution
 
     grades = pd.DataFrame({
         "customer_id": ["a", "b", "c", "d", "e"], "grade": ["A", "B", "B", "C", "C"],
