@@ -26,6 +26,7 @@ report: $(STAMP)
 ## Unit tests, then every notebook under nbval.
 test: $(STAMP)
 	$(BIN)/ruff check salesanalysis tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q tests
 	test -f $(DB) || $(BIN)/salesanalysis --db $(DB) init --sample
 	$(BIN)/python -m pytest -q --nbval-lax salesanalysis/reports/notebooks

@@ -2,7 +2,7 @@
 
 Builds a seeded sample store (default 5,000 customers, 18 months) in memory, then times
 :func:`salesanalysis.grading.backtest.backtest_grades` (every closed deal graded as of its creation
-against that month's population), :func:`salesanalysis.grading.weights.suggest_weights` (backtest +
+against that month's population), :func:`salesanalysis.grading.suggest_weights` (backtest +
 5-fold fit), :class:`salesanalysis.models.winprob.WinProbabilityModel` (snapshots, fit, predicting
 the open deals) and :func:`salesanalysis.models.retention.at_risk_customers`. Prints each time and
 the peak RSS. Budget (2 cores): each step under 30 s at 5,000 customers.
@@ -16,8 +16,8 @@ import sys
 import time
 
 from salesanalysis.features.customer import customer_features
+from salesanalysis.grading import suggest_weights
 from salesanalysis.grading.backtest import backtest_grades
-from salesanalysis.grading.weights import suggest_weights
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.sample.builder import load_sample

@@ -1,7 +1,7 @@
 """Benchmark: grade 1,000,000 customers (features given) including reasons; target < 2 s.
 
 Builds a synthetic features frame with NumPy (seeded), then times
-:func:`salesanalysis.grading.scoring.grade_customers`. Prints the time and peak RSS.
+:func:`salesanalysis.grading.grade_customers`. Prints the time and peak RSS.
 Run: ``.venv/bin/python benchmarks/bench_scoring.py [n_customers]``.
 """
 
@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from salesanalysis.grading.scoring import grade_customers, load_scoring_config
+from salesanalysis.grading import grade_customers, load_scoring_config
 
 STAGES = np.array(["lead", "need_confirmation", "proposal", "negotiation", "won", "lost"],
                   dtype=object)  # fmt: skip

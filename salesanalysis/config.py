@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import types
+import typing
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,9 +77,6 @@ def format_validation_error(file: str, exc: ValidationError) -> ConfigError:
 
 def _allowed_keys(exc: ValidationError, loc: tuple) -> list[str]:
     """Keys allowed at ``loc``: walks models, skipping dict keys and list indexes."""
-    import types
-    import typing
-
     current: Any = getattr(exc, "_model", None)
     skip = 0
     for part in loc:

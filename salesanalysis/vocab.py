@@ -134,6 +134,8 @@ GRADE_RANK: Mapping[str, int] = MappingProxyType(
 )
 #: The four grading dimensions, in report order.
 DIMENSIONS = values("dimension")
+#: The dimension that measures what a customer is worth (the at-risk list weighs by it).
+VALUE_DIMENSION = "customer_value"
 CHANNELS = values("channel")
 DECISION_ROLES = values("decision_role")
 ATTITUDES = values("attitude")

@@ -113,3 +113,42 @@ def tiny_store(n_customers: int = 30, n_opps: int = 40, seed: int = 0) -> Store:
     })
     st.upsert("interactions", pd.concat([first, more], ignore_index=True))
     return st
+
+
+def features(n: int = 10, seed: int = 0) -> pd.DataFrame:
+    """A small varied features frame with every column the default config reads."""
+    rng = np.random.default_rng(seed)
+    stages = np.array(["lead", "need_confirmation", "proposal", "negotiation"], dtype=object)
+    rank = rng.integers(0, 4, n)
+    return pd.DataFrame({
+        "customer_id": [f"c{i:03d}" for i in range(n)],
+        "as_of": pd.Timestamp("2024-06-30"),
+        "name": [f"Customer {i}" for i in range(n)],
+        "owner_rep_id": "r1",
+        "growth_rate": rng.uniform(-0.05, 0.25, n), "policy_support": rng.uniform(0, 1, n),
+        "days_to_deadline": rng.integers(-60, 300, n).astype(float),
+        "urgency_stated": rng.random(n) < 0.3,
+        "expected_cycle_months": rng.integers(1, 18, n).astype(float),
+        "stage_rank": rank + 1, "current_stage": stages[rank],
+        "proposal_submitted": rank >= 2, "n_roles_reached": rng.integers(0, 4, n),
+        "decision_maker_reached": rng.random(n) < 0.5,
+        "decision_maker_supportive": rng.random(n) < 0.3, "n_opposed": rng.integers(0, 2, n),
+        "days_since_last_interaction": rng.integers(0, 200, n).astype(float),
+        "n_interactions_90d": rng.integers(0, 10, n),
+        "expected_amount": rng.uniform(5e4, 5e6, n), "budget": rng.uniform(5e4, 5e6, n),
+        "annual_revenue": rng.uniform(1e6, 1e9, n), "won_amount": rng.uniform(0, 1e6, n),
+        "win_rate": rng.uniform(0, 1, n), "n_opps_open": rng.integers(0, 4, n),
+        "employees": rng.integers(10, 1000, n), "n_orders": rng.integers(0, 5, n),
+        "latest_satisfaction": rng.integers(1, 6, n).astype(float),
+        "satisfaction_trend": rng.normal(0, 1, n), "order_overdue_ratio": rng.uniform(0, 3, n),
+        "brand_value": np.array(["none", "regional", "industry_leader"],
+                                dtype=object)[rng.integers(0, 3, n)],
+    })  # fmt: skip
+
+
+def twins(column: str, low, high) -> pd.DataFrame:
+    """Ten customers, identical except ``column`` (first five low, last five high)."""
+    f = pd.concat([features(1)] * 10, ignore_index=True)
+    f["customer_id"] = [f"c{i}" for i in range(10)]
+    f[column] = [low] * 5 + [high] * 5
+    return f

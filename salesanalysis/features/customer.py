@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store import Store, open_store, resolve_as_of
+from salesanalysis.store import Store, resolve_as_of, using_store
 from salesanalysis.store.queries import load_sql
 
 #: Columns of the feature frame, in order (see ``sql/customer_features.sql``).
@@ -68,9 +68,6 @@ NULLABLE_INT_COLUMNS = (
     "days_since_last_interaction", "days_since_last_order", "latest_satisfaction",
 )  # fmt: skip
 
-#: Ranks of the follow-up stages (lost 0, no stage 0).
-STAGE_RANK = {"lead": 1, "need_confirmation": 2, "proposal": 3, "negotiation": 4, "won": 5,
-              "lost": 0}  # fmt: skip
 
 _KEYS_VIEW = "feature_keys"
 
@@ -123,16 +120,8 @@ def custom_features(
         ``customer_id`` (for customers; ``record_id`` otherwise) and one column per attribute,
         numeric where every filled value is a number, text otherwise; sorted by id.
     """
-    st = open_store(store, read_only=not isinstance(store, Store))
-    try:
-        long = st.query(
-            "SELECT record_id, attribute, value FROM custom_attributes WHERE table_name = ? "
-            "ORDER BY record_id, attribute",
-            [table],
-        )
-    finally:
-        if st is not store:
-            st.close()
+    with using_store(store, read_only=True) as st:
+        long = st.query(load_sql("custom_attributes"), [table])
     key = "customer_id" if table == "customers" else "record_id"
     if long.empty:
         return pd.DataFrame({key: pd.Series(dtype=object)})
@@ -171,11 +160,10 @@ def customer_features(
         One row per customer known on ``as_of`` (first contact on or before it), sorted by
         ``customer_id``, with the columns of :data:`FEATURE_COLUMNS` (and custom ones).
     """
-    st = open_store(store, read_only=not isinstance(store, Store))
-    try:
+    with using_store(store, read_only=True) as st:
         day = resolve_as_of(st, as_of)
         if customer_ids is None:
-            ids = st.query("SELECT customer_id FROM customers")["customer_id"]
+            ids = st.query(load_sql("customer_ids"))["customer_id"]
         else:
             ids = pd.Series(list(customer_ids), dtype=object).drop_duplicates()
         keys = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object)})
@@ -184,9 +172,6 @@ def customer_features(
         if include_custom:
             frame = frame.merge(custom_features(st), on="customer_id", how="left")
         return frame
-    finally:
-        if st is not store:
-            st.close()
 
 
 def customer_features_at(store: Store | str | Path, keys: pd.DataFrame) -> pd.DataFrame:
@@ -224,9 +209,44 @@ def customer_features_at(store: Store | str | Path, keys: pd.DataFrame) -> pd.Da
     if as_of.isna().any():
         row = int(as_of.isna().to_numpy().argmax())
         raise ParameterError(f"keys.as_of is missing in row {row}; give every key a date")
-    st = open_store(store, read_only=not isinstance(store, Store))
-    try:
+    with using_store(store, read_only=True) as st:
         return _run(st, pd.DataFrame({"customer_id": keys["customer_id"], "as_of": as_of}))
-    finally:
-        if st is not store:
-            st.close()
+
+
+def attach_features_at(store: Store, opps: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
+    """Join each opportunity to its customer's features as known on ``when`` (one date per row).
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+    opps : pandas.DataFrame
+        Rows with ``opportunity_id`` and ``customer_id`` (e.g. deals).
+    when : pandas.Series
+        The date each row's features are taken at (e.g. the deal's creation date), aligned
+        with ``opps``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``opps`` with ``as_of`` (= ``when``), the customer's features as known then and
+        ``has_features`` (False when the customer was unknown on that day), sorted by
+        ``opportunity_id``. Columns of ``opps`` win over features of the same name.
+    """
+    stamps = pd.to_datetime(when).astype("datetime64[us]")
+    keys = pd.DataFrame(
+        {"customer_id": opps["customer_id"].to_numpy(), "as_of": stamps.to_numpy()}
+    ).drop_duplicates()
+    if keys.empty:
+        feats = pd.DataFrame({"customer_id": pd.Series(dtype=object), "as_of": stamps.iloc[:0]})
+    else:
+        feats = customer_features_at(store, keys)
+    feats = feats.assign(as_of=pd.to_datetime(feats["as_of"]).astype("datetime64[us]"))
+    left = opps.assign(as_of=stamps.to_numpy())
+    dup = [c for c in feats.columns if c in left.columns and c not in ("customer_id", "as_of")]
+    merged = left.merge(
+        feats.drop(columns=dup), on=["customer_id", "as_of"], how="left",
+        validate="many_to_one", indicator="_features",
+    )
+    merged["has_features"] = merged.pop("_features").eq("both").to_numpy()
+    return merged.sort_values("opportunity_id", kind="stable").reset_index(drop=True)

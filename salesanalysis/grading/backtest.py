@@ -10,70 +10,35 @@ the customers graded together, and some factors (e.g. budget percentile) are ran
 group. Grading the pooled history at once would rank a 2023 deal against customers as they
 looked in 2024 (a quiet leak), and grading each deal alone has no population at all. So the
 backtest reproduces what a monthly grading run would have seen: deals are grouped by the month
-they were created in; each month's deals are scored *together with every customer as known on
-the first day of that month* (the reference population), and in ``quantiles`` mode the grade
-cut-offs are the scores that split that reference population into the configured shares. In
-``thresholds`` mode the configured score cut-offs apply as they are. Customer attributes
-without history in the store (budget, contacts, brand) are used as stored, as in features.
-
-:func:`grade_movements` compares the grades of two dates (the monthly review's "movements
-since last month"); :func:`salesanalysis.reports.grading_charts.plot_backtest` draws the result.
+they were created in; for each month a :class:`~salesanalysis.grading.grader.Grader` is
+*fitted on every customer as known on the first day of that month* (the reference
+population: percentile ranks, the average customer of the reasons and, in ``quantiles`` mode,
+the score cut-offs that split it into the configured shares) and *applied* to that month's
+deals. In ``thresholds`` mode the configured score cut-offs apply as they are. Customer
+attributes without history in the store (budget, contacts, brand) are used as stored, as in
+features. :func:`salesanalysis.reports.grading_charts.plot_backtest` draws the result.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
+from salesanalysis.config import config_hash
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store import Store, open_store, resolve_as_of
+from salesanalysis.features import attach_features_at, customer_features_at
+from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
+from salesanalysis.grading.grader import Grader
+from salesanalysis.store import Store, resolve_as_of, using_store
 from salesanalysis.store.queries import load_sql
-
-GRADES = ("A", "B", "C")
-DIMENSIONS = ("industry_potential", "need_urgency", "deal_probability", "customer_value")
-_REF = "__ref__|"
-
-
-# -- configuration ------------------------------------------------------------------------------
-
-
-def resolve_config(config=None):
-    """A :class:`~salesanalysis.grading.scoring.ScoringConfig` from a config, a YAML path or None."""
-    from salesanalysis.grading.scoring import ScoringConfig, load_scoring_config
-
-    if isinstance(config, ScoringConfig):
-        return config
-    return load_scoring_config(config)
-
+from salesanalysis.vocab import DIMENSIONS, GRADES
 
 # -- the closed-deal panel --------------------------------------------------------------------
-
-
-def _attach_features(store: Store, opps: pd.DataFrame, when: pd.Series) -> pd.DataFrame:
-    """Join each opportunity to its customer's features as known on ``when`` (per row)."""
-    from salesanalysis.features.customer import customer_features_at
-
-    stamps = pd.to_datetime(when).astype("datetime64[us]")
-    keys = pd.DataFrame(
-        {"customer_id": opps["customer_id"].to_numpy(), "as_of": stamps.to_numpy()}
-    ).drop_duplicates()
-    if keys.empty:
-        feats = pd.DataFrame({"customer_id": pd.Series(dtype=object), "as_of": stamps.iloc[:0]})
-    else:
-        feats = customer_features_at(store, keys)
-    feats = feats.assign(as_of=pd.to_datetime(feats["as_of"]).astype("datetime64[us]"))
-    left = opps.assign(as_of=stamps.to_numpy())
-    dup = [c for c in feats.columns if c in left.columns and c not in ("customer_id", "as_of")]
-    merged = left.merge(
-        feats.drop(columns=dup), on=["customer_id", "as_of"], how="left",
-        validate="many_to_one", indicator="_features",
-    )
-    merged["has_features"] = merged.pop("_features").eq("both").to_numpy()
-    return merged.sort_values("opportunity_id", kind="stable").reset_index(drop=True)
 
 
 def closed_opportunities(store: Store | str, as_of: date | str | None = None) -> pd.DataFrame:
@@ -95,10 +60,10 @@ def closed_opportunities(store: Store | str, as_of: date | str | None = None) ->
         ``competitor``, then the customer features as known on ``created_date`` (``as_of``),
         and ``has_features`` (False when the customer was unknown on that day).
     """
-    store = open_store(store)
-    cutoff = resolve_as_of(store, as_of)
-    opps = store.query(load_sql("closed_opportunities"), [cutoff])
-    return _attach_features(store, opps, opps["created_date"])
+    with using_store(store, read_only=True) as st:
+        cutoff = resolve_as_of(st, as_of)
+        opps = st.query(load_sql("closed_opportunities"), [cutoff])
+        return attach_features_at(st, opps, opps["created_date"])
 
 
 # -- grading a panel with per-month reference populations -------------------------------------
@@ -108,7 +73,7 @@ def _cohort_start(dates: pd.Series) -> pd.Series:
     return pd.to_datetime(dates).dt.to_period("M").dt.start_time.astype("datetime64[us]")
 
 
-def grade_panel(store: Store, panel: pd.DataFrame, config) -> pd.DataFrame:
+def grade_panel(store: Store, panel: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Grade rows of a features panel (one row per deal) against their month's population.
 
     Parameters
@@ -126,53 +91,27 @@ def grade_panel(store: Store, panel: pd.DataFrame, config) -> pd.DataFrame:
         ``row_id``, the four dimension scores, ``score``, ``grade``, ``reasons``,
         ``cut_a``, ``cut_b`` (score cut-offs used), ``cohort`` (month start), sorted by row_id.
     """
-    from salesanalysis.features.customer import customer_features_at
-    from salesanalysis.grading.scoring import grade_customers
-
     panel = panel.assign(cohort=_cohort_start(panel["as_of"]).to_numpy())
     cohorts = np.sort(panel["cohort"].unique())
-    customers = store.query("SELECT customer_id FROM customers ORDER BY customer_id")
+    customers = store.query(load_sql("customer_ids"))
     ref_keys = customers.merge(pd.DataFrame({"as_of": cohorts}), how="cross")
     reference = customer_features_at(store, ref_keys) if len(ref_keys) else panel.iloc[:0]
     reference = reference.assign(
         as_of=pd.to_datetime(reference["as_of"]).astype("datetime64[us]"),
     )
-    reference["cohort"] = reference["as_of"].to_numpy()
-    method = config.grading.method
     pieces = []
-    # one grading run per month of history (a handful of groups, not records)
+    # one grader per month of history (a handful of groups, not records): fitted on every
+    # customer as known on the month's first day, applied to the deals opened that month
     for cohort, rows in panel.groupby("cohort", sort=True):
-        ref = reference.loc[reference["cohort"] == cohort]
-        ref = ref.assign(customer_id=_REF + ref["customer_id"].astype(str))
-        deals = rows.assign(customer_id=rows["row_id"].astype(str))
-        both = pd.concat(
-            [ref[deals.columns.intersection(ref.columns)], deals[ref.columns.intersection(deals.columns)]],
-            ignore_index=True,
-        )
-        graded = grade_customers(both, config)
-        is_ref = graded["customer_id"].str.startswith(_REF)
-        ref_graded = graded.loc[is_ref]
-        out = graded.loc[~is_ref].rename(columns={"customer_id": "row_id"})
-        if method == "thresholds":
-            cut_a = float(config.grading.thresholds.A)
-            cut_b = float(config.grading.thresholds.B)
-        else:
-            # the reference population's own cut scores (what a run that month would use)
-            cut_a = _cut(ref_graded, "A", np.inf)
-            cut_b = _cut(ref_graded, "B", cut_a)
-            score = out["score"].to_numpy(dtype=float)
-            out = out.assign(grade=np.where(score >= cut_a, "A", np.where(score >= cut_b, "B", "C")))
-        pieces.append(out.assign(cut_a=cut_a, cut_b=cut_b, cohort=cohort))
+        grader = Grader(config).fit(reference.loc[reference["as_of"] == cohort])
+        out = grader.transform(rows).drop(columns=["customer_id", "as_of", "config_hash"])
+        pieces.append(out.assign(row_id=rows["row_id"].to_numpy(), cut_a=grader.cuts_["A"],
+                                 cut_b=grader.cuts_["B"], cohort=cohort))  # fmt: skip
     cols = ["row_id", *DIMENSIONS, "score", "grade", "reasons", "cut_a", "cut_b", "cohort"]
     if not pieces:
         return pd.DataFrame(columns=cols)
     result = pd.concat(pieces, ignore_index=True)[cols]
     return result.sort_values("row_id", kind="stable").reset_index(drop=True)
-
-
-def _cut(graded: pd.DataFrame, grade: str, fallback: float) -> float:
-    scores = graded.loc[graded["grade"] == grade, "score"]
-    return float(scores.min()) if len(scores) else float(fallback)
 
 
 # -- the backtest ---------------------------------------------------------------------------
@@ -289,7 +228,7 @@ def _verdict(by_grade: pd.DataFrame, auc: float, lift: float, n_won: int, n_lost
 
 def backtest_grades(
     store: Store | str,
-    config=None,
+    config: ScoringConfig | str | Path | None = None,
     min_outcomes: int = 50,
     as_of: date | str | None = None,
 ) -> BacktestResult:
@@ -311,18 +250,16 @@ def backtest_grades(
     BacktestResult
         By-grade table, AUC, lift of A over C, verdict and the per-deal frame.
     """
-    from salesanalysis.config import config_hash
-
     if min_outcomes < 1:
         raise ParameterError(f"min_outcomes must be at least 1, got {min_outcomes!r}")
-    store = open_store(store)
-    cfg = resolve_config(config)
-    day = resolve_as_of(store, as_of)
-    closed = closed_opportunities(store, day)
-    n_skipped = int((~closed["has_features"]).sum())
-    closed = closed.loc[closed["has_features"]].reset_index(drop=True)
-    panel = closed.assign(row_id=closed["opportunity_id"].astype(str))
-    graded = grade_panel(store, panel, cfg) if len(panel) else None
+    cfg = resolve_scoring_config(config)
+    with using_store(store, read_only=True) as st:
+        day = resolve_as_of(st, as_of)
+        closed = closed_opportunities(st, day)
+        n_skipped = int((~closed["has_features"]).sum())
+        closed = closed.loc[closed["has_features"]].reset_index(drop=True)
+        panel = closed.assign(row_id=closed["opportunity_id"].astype(str))
+        graded = grade_panel(st, panel, cfg) if len(panel) else None
     keep = ["opportunity_id", "customer_id", "name", "rep_id", "created_date", "closed_date",
             "outcome", "won", "amount", "cycle_days"]
     frame = closed.reindex(columns=keep)
@@ -343,9 +280,10 @@ def backtest_grades(
     )
     by_grade = _by_grade(frame)
     rates = by_grade.set_index("grade")["win_rate"]
+    best, worst = GRADES[0], GRADES[-1]
     lift = (
-        float(rates["A"] / rates["C"])
-        if pd.notna(rates["A"]) and pd.notna(rates["C"]) and rates["C"] > 0 else float("nan")
+        float(rates[best] / rates[worst])
+        if pd.notna(rates[best]) and pd.notna(rates[worst]) and rates[worst] > 0 else float("nan")
     )
     sufficient, message = _verdict(by_grade, auc, lift, n_won, n_lost, min_outcomes)
     if n_skipped:
@@ -358,92 +296,3 @@ def backtest_grades(
         sufficient=sufficient, message=message, frame=frame, config_hash=config_hash(cfg),
         min_outcomes=min_outcomes, n_skipped=n_skipped, as_of=day,
     )
-
-
-# -- movements between two dates ---------------------------------------------------------------
-
-
-def grade_movements(
-    store: Store | str,
-    month_start_as_of: date | str,
-    month_end_as_of: date | str | None = None,
-    config=None,
-) -> pd.DataFrame:
-    """Customers whose grade changed between two dates, with their old and new grades.
-
-    Parameters
-    ----------
-    store : Store or str
-        The store (or its path).
-    month_start_as_of : date or str
-        The earlier date (e.g. last month's end).
-    month_end_as_of : date or str, optional
-        The later date; default the latest date in the data.
-    config : ScoringConfig or str or Path, optional
-        Scoring configuration (the same for both dates); default the shipped one.
-
-    Returns
-    -------
-    DataFrame
-        ``customer_id``, ``name``, ``owner_rep_id``, ``old_grade``, ``new_grade``,
-        ``movement`` (``up``/``down``/``new``), ``old_score``, ``new_score``, ``reasons``
-        (the new grade's reasons); upgrades first, then by new score. Customers unknown on
-        the earlier date appear as ``new`` only when they enter as A or B.
-    """
-    from salesanalysis.features.customer import customer_features
-    from salesanalysis.grading.scoring import grade_customers
-
-    store = open_store(store)
-    cfg = resolve_config(config)
-    start = resolve_as_of(store, month_start_as_of)
-    end = resolve_as_of(store, month_end_as_of)
-    if start >= end:
-        raise ParameterError(
-            f"month_start_as_of {start} must be before month_end_as_of {end}; swap them"
-        )
-    old = grade_customers(customer_features(store, as_of=start), cfg)
-    new_f = customer_features(store, as_of=end)
-    new = grade_customers(new_f, cfg)
-    return grade_changes(old, new, new_f[["customer_id", "name", "owner_rep_id"]])
-
-
-def grade_changes(old: pd.DataFrame, new: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
-    """Compare two grade frames of :func:`~salesanalysis.grading.scoring.grade_customers`.
-
-    Parameters
-    ----------
-    old, new : DataFrame
-        Grades at the earlier and the later date.
-    info : DataFrame
-        ``customer_id`` plus descriptive columns (e.g. ``name``, ``owner_rep_id``) to attach.
-
-    Returns
-    -------
-    DataFrame
-        As :func:`grade_movements`.
-    """
-    both = new[["customer_id", "grade", "score", "reasons"]].merge(
-        old[["customer_id", "grade", "score"]], on="customer_id", how="left",
-        suffixes=("_new", "_old"),
-    )
-    rank = {"A": 3, "B": 2, "C": 1}
-    r_new = both["grade_new"].map(rank)
-    r_old = both["grade_old"].map(rank)
-    movement = np.select(
-        [r_old.isna(), r_new > r_old, r_new < r_old], ["new", "up", "down"], default="same"
-    )
-    both["movement"] = movement
-    moved = both.loc[(movement == "up") | (movement == "down")
-                     | ((movement == "new") & both["grade_new"].isin(["A", "B"]))]
-    out = moved.merge(info, on="customer_id", how="left").rename(
-        columns={"grade_old": "old_grade", "grade_new": "new_grade", "score_old": "old_score",
-                 "score_new": "new_score"}
-    )
-    order = out["movement"].map({"up": 0, "new": 1, "down": 2})
-    out = out.assign(_o=order).sort_values(
-        ["_o", "new_score", "customer_id"], ascending=[True, False, True], kind="stable"
-    )
-    extra = [c for c in info.columns if c != "customer_id"]
-    cols = ["customer_id", *extra, "old_grade", "new_grade", "movement",
-            "old_score", "new_score", "reasons"]
-    return out[cols].reset_index(drop=True)

@@ -12,31 +12,31 @@ non-negative fit (the remaining coefficients were estimated while the clipped on
 compensating), and the team's score can only *add* dimensions, so the constrained optimum is
 the right answer to "which weights would have ranked past wins best".
 
-:func:`suggest_weights` runs the leak-free backtest, fits the weights with cross-validation,
-compares them with the team's weights on the same folds, and writes a *suggested* YAML next
-to (never over) the team's config. :func:`scoring_config_with` builds a scoring config from a
-base config plus explicit weights / thresholds (used by the tune_weights notebook).
+:func:`scoring_config_with` builds a scoring config from a base config plus explicit weights
+/ thresholds (used by the tune_weights notebook);
+:func:`salesanalysis.grading.suggest.suggest_weights` turns the fitter into a suggested YAML.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator
 from sklearn.metrics import roc_auc_score
 
+from salesanalysis.config import validate_config
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
+from salesanalysis.grading.config import (
+    ScoringConfig,
+    resolve_scoring_config,
+    validate_scoring_config,
+)
 from salesanalysis.models.folds import customer_folds
-
-#: The four grading dimensions, in the order the weights are reported.
-DIMENSIONS = ("industry_potential", "need_urgency", "deal_probability", "customer_value")
-
+from salesanalysis.vocab import DIMENSIONS
 
 # -- the estimator ------------------------------------------------------------------------
 
@@ -236,12 +236,12 @@ class DimensionWeightFitter(BaseEstimator):
 
 
 def scoring_config_with(
-    base=None,
+    base: ScoringConfig | str | Path | None = None,
     weights: dict[str, float] | None = None,
     thresholds: dict[str, float] | None = None,
     quantiles: dict[str, float] | None = None,
     method: str | None = None,
-):
+) -> ScoringConfig:
     """A copy of a scoring config with some weights / grade cut-offs replaced, validated.
 
     Parameters
@@ -249,7 +249,8 @@ def scoring_config_with(
     base : ScoringConfig or str or Path, optional
         The config to start from (a YAML path, a loaded config, or None for the shipped one).
     weights : dict, optional
-        Dimension weights to set, e.g. ``{"deal_probability": 0.5}`` (others keep theirs).
+        Dimension weights to set by dimension name, e.g. deal probability 0.5 (others keep
+        theirs).
     thresholds : dict, optional
         Score cut-offs ``{"A": 65, "B": 45}`` (used when ``method == "thresholds"``).
     quantiles : dict, optional
@@ -268,11 +269,7 @@ def scoring_config_with(
         For negative or all-zero weights, unknown dimensions, cut-offs out of order, naming
         the parameter at fault.
     """
-    from salesanalysis.config import validate_config
-    from salesanalysis.grading.backtest import resolve_config
-    from salesanalysis.grading.scoring import ScoringConfig, validate_scoring_config
-
-    data = resolve_config(base).model_dump(mode="json")
+    data = resolve_scoring_config(base).model_dump(mode="json")
     if weights:
         data["weights"] = {**data["weights"], **{k: float(v) for k, v in weights.items()}}
     if thresholds:
@@ -283,222 +280,3 @@ def scoring_config_with(
         data["grading"]["method"] = method
     where = "<notebook parameters>"
     return validate_scoring_config(validate_config(data, ScoringConfig, where), where)
-
-
-# -- suggesting weights from history -----------------------------------------------------------
-
-
-#: Smallest cross-validated AUC gain that counts as the fitted weights doing better.
-MIN_AUC_GAIN = 0.005
-
-
-@dataclass
-class WeightSuggestion:
-    """Outcome of :func:`suggest_weights`.
-
-    Attributes
-    ----------
-    table : DataFrame
-        Side by side: one row per dimension weight and one for the cross-validated AUC,
-        columns ``item``, ``default``, ``fitted``, ``change``.
-    default_weights, fitted_weights : Series
-        The team's weights (normalised) and the fitted ones, by dimension.
-    default_cv_auc, fitted_cv_auc : float
-        Cross-validated AUC of each weighting on the same folds.
-    n_won, n_lost : int
-        Closed deals the weights were fitted on.
-    yaml_text : str
-        The suggested config file's content.
-    out_path : Path or None
-        Where it was written (None when no ``out_path`` was given).
-    fitter : DimensionWeightFitter
-        The fitted estimator (fold weights in ``fitter.fold_weights_``).
-    """
-
-    table: pd.DataFrame
-    default_weights: pd.Series
-    fitted_weights: pd.Series
-    default_cv_auc: float
-    fitted_cv_auc: float
-    n_won: int
-    n_lost: int
-    yaml_text: str = field(repr=False)
-    out_path: Path | None
-    fitter: DimensionWeightFitter = field(repr=False)
-
-    @property
-    def improves(self) -> bool:
-        """True when the fitted weights rank held-out deals better than the team's by at
-        least :data:`MIN_AUC_GAIN` (smaller gaps are fold noise, not a better weighting)."""
-        return self.fitted_cv_auc - self.default_cv_auc >= MIN_AUC_GAIN
-
-    @property
-    def message(self) -> str:
-        """The verdict in plain words: adopt the fitted weights, or keep the team's."""
-        aucs = (f"cross-validated AUC {self.fitted_cv_auc:.3f} fitted against "
-                f"{self.default_cv_auc:.3f} for the team's weights, on {self.n_won} won and "
-                f"{self.n_lost} lost deals")
-        if self.improves:
-            return (f"The fitted weights rank held-out deals better ({aucs}): consider "
-                    "adopting the suggested weights.")
-        return (f"The team's weights do as well as weights fitted to the history ({aucs}): "
-                "keep them; the differences in the table are within fold noise.")
-
-
-def _rounded_weights(w: pd.Series, digits: int = 3) -> dict[str, float]:
-    """Round weights for the YAML so they still sum to exactly 1."""
-    r = w.round(digits)
-    r[r.idxmax()] = round(r[r.idxmax()] + (1.0 - r.sum()), digits)
-    return {k: float(v) for k, v in r.items()}
-
-
-def suggest_weights(
-    store,
-    config=None,
-    out_path: str | Path | None = None,
-    *,
-    cv: int = 5,
-    random_state: int = 0,
-    C: float = 1.0,
-    min_outcomes: int = 50,
-    as_of=None,
-) -> WeightSuggestion:
-    """Fit dimension weights on won/lost history and write them as a *suggested* config.
-
-    The closed deals are graded as of their creation (:func:`salesanalysis.grading.backtest.
-    backtest_grades`, leak-free); :class:`DimensionWeightFitter` learns non-negative weights
-    from their four dimension scores and compares them with the team's weights on the same
-    cross-validation folds (grouped by customer).
-
-    Parameters
-    ----------
-    store : Store or str
-        The store (or its path).
-    config : ScoringConfig or str or Path, optional
-        The team's scoring config (YAML path or loaded); default the shipped one.
-    out_path : str or Path, optional
-        Where to write the suggested YAML (a copy of the team's config with the fitted
-        weights and a header comment). Nothing is written when None.
-    cv, random_state, C : int, int, float
-        Passed to :class:`DimensionWeightFitter`.
-    min_outcomes : int, default 50
-        Won and lost deals needed (each).
-    as_of : date or str, optional
-        Use deals closed on or before this date; default the latest date in the data.
-
-    Returns
-    -------
-    WeightSuggestion
-
-    Raises
-    ------
-    ParameterError
-        When ``out_path`` is the team's config file (it is never overwritten) or the shipped
-        default.
-    InsufficientHistoryError
-        When there are fewer than ``min_outcomes`` won or lost deals.
-    """
-    from salesanalysis.config import config_hash, default_config_path, read_yaml
-    from salesanalysis.grading.backtest import backtest_grades, resolve_config
-    from salesanalysis.grading.scoring import load_scoring_config
-
-    config_path = Path(config) if isinstance(config, str | Path) else None
-    source = config_path or default_config_path("scoring.yaml")
-    if out_path is not None:
-        out = Path(out_path)
-        protected = [default_config_path("scoring.yaml")] + ([config_path] if config_path else [])
-        if any(out.resolve() == p.resolve() for p in protected):
-            raise ParameterError(
-                f"out_path {out} is the team's scoring config; suggestions never overwrite it, "
-                f"write them elsewhere, e.g. {out.with_name(out.stem + '.suggested.yaml')}"
-            )
-    cfg = resolve_config(config)
-    result = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of)
-    if not result.sufficient:
-        raise InsufficientHistoryError(
-            f"cannot fit weights: only {result.n_won} won and {result.n_lost} lost closed deals, "
-            f"fewer than {min_outcomes} of each; keep the team's weights and record more "
-            "closed deals (or lower min_outcomes, at the price of noisy weights)"
-        )
-    frame = result.frame
-    default = cfg.weights.model_dump()
-    fitter = DimensionWeightFitter(
-        cv=cv, random_state=random_state, C=C, default_weights=default
-    ).fit(frame[list(DIMENSIONS)], frame["won"].to_numpy(), frame["customer_id"].to_numpy())
-    default_w = pd.Series(default, name="default").reindex(list(DIMENSIONS))
-    default_w = default_w / default_w.sum()
-    fitted_w = fitter.weights_.rename("fitted")
-    table = pd.DataFrame(
-        {
-            "item": [f"weight: {d}" for d in DIMENSIONS] + ["cross-validated AUC"],
-            "default": np.r_[default_w.to_numpy(), fitter.default_cv_auc_].round(3),
-            "fitted": np.r_[fitted_w.to_numpy(), fitter.cv_auc_].round(3),
-        }
-    )
-    table["change"] = (table["fitted"] - table["default"]).round(3)
-
-    raw = read_yaml(config_path) if config_path else read_yaml(source)
-    raw = dict(raw or {})
-    raw["weights"] = _rounded_weights(fitted_w)
-    header = (
-        "# SUGGESTED scoring weights - review before adopting; this file is a copy of\n"
-        f"# {source} (config {config_hash(cfg)}) with the dimension weights fitted by\n"
-        "# salesanalysis.grading.weights.suggest_weights on closed deals graded as of their creation\n"
-        f"# ({result.n_won} won, {result.n_lost} lost, closed on or before {result.as_of}).\n"
-        f"# Cross-validated AUC ({cv} folds by customer, seed {random_state}): "
-        f"team weights {fitter.default_cv_auc_:.3f}, fitted {fitter.cv_auc_:.3f}.\n"
-        "# Team weights: "
-        + ", ".join(f"{k} {v:.3f}" for k, v in default_w.items())
-        + "\n"
-    )
-    text = header + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
-    written = None
-    if out_path is not None:
-        written = Path(out_path)
-        written.parent.mkdir(parents=True, exist_ok=True)
-        tmp = written.with_name(written.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        try:
-            load_scoring_config(tmp)  # the suggestion must load as a valid config
-        except Exception:
-            tmp.unlink(missing_ok=True)
-            raise
-        tmp.replace(written)
-    return WeightSuggestion(
-        table=table, default_weights=default_w.rename("weight"),
-        fitted_weights=fitted_w.rename("weight"), default_cv_auc=fitter.default_cv_auc_,
-        fitted_cv_auc=fitter.cv_auc_, n_won=result.n_won, n_lost=result.n_lost,
-        yaml_text=text, out_path=written, fitter=fitter,
-    )
-
-
-# -- what the notebook shows -------------------------------------------------------------------
-
-
-def grade_distribution(grades: pd.DataFrame) -> pd.DataFrame:
-    """How many customers each grade holds and the score range it covers.
-
-    Parameters
-    ----------
-    grades : DataFrame
-        From :func:`salesanalysis.grading.scoring.grade_customers`.
-
-    Returns
-    -------
-    DataFrame
-        ``grade`` (A, B, C), ``customers``, ``share``, ``min_score``, ``median_score``,
-        ``max_score``, plus the mean of each dimension score.
-    """
-    grouped = grades.groupby("grade")
-    table = pd.DataFrame(
-        {
-            "customers": grouped.size(),
-            "min_score": grouped["score"].min(),
-            "median_score": grouped["score"].median(),
-            "max_score": grouped["score"].max(),
-            **{f"mean_{d}": grouped[d].mean() for d in DIMENSIONS},
-        }
-    ).reindex(["A", "B", "C"])
-    table["customers"] = table["customers"].fillna(0).astype(int)
-    table.insert(1, "share", (table["customers"] / max(len(grades), 1)).round(3))
-    return table.round(2).rename_axis("grade").reset_index()

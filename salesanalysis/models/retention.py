@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
+from salesanalysis.formatting import format_money
+from salesanalysis.vocab import VALUE_DIMENSION
 
 #: Feature columns these functions read.
 REQUIRED = (
@@ -55,17 +57,6 @@ def _text(values: pd.Series, pattern: str) -> pd.Series:
     v = pd.to_numeric(values, errors="coerce").astype(float)
     shown = v.map(pattern.format, na_action="ignore").astype(object)
     return pd.Series(np.where(v.isna(), "n/a", shown), index=values.index, dtype=object)
-
-
-def format_money(values: pd.Series) -> pd.Series:
-    """Short money labels (``1.2M``, ``350k``, ``900``), vectorised; NaN becomes ``"n/a"``."""
-    v = pd.to_numeric(values, errors="coerce").astype(float)
-    a = v.abs()
-    millions = (v / 1e6).round(1).astype(str).str.removesuffix(".0") + "M"
-    thousands = (v / 1e3).round(0).astype("Int64").astype(str) + "k"
-    units = v.round(0).astype("Int64").astype(str)
-    out = np.select([a >= 1e6, a >= 1e3], [millions, thousands], default=units)
-    return pd.Series(np.where(v.isna(), "n/a", out), index=values.index, dtype=object)
 
 
 def repurchase_propensity(features: pd.DataFrame) -> pd.DataFrame:
@@ -179,11 +170,11 @@ def at_risk_customers(
         prop[col] = info[col].to_numpy() if col in info.columns else None
 
     if grades is not None:
-        _check(grades, ("customer_id", "grade", "customer_value"))
+        _check(grades, ("customer_id", "grade", VALUE_DIMENSION))
         g = grades.drop_duplicates("customer_id", keep="last").set_index("customer_id")
         prop["grade"] = g["grade"].reindex(prop["customer_id"]).to_numpy()
         value_basis = pd.Series(
-            g["customer_value"].reindex(prop["customer_id"]).to_numpy(dtype=float)
+            g[VALUE_DIMENSION].reindex(prop["customer_id"]).to_numpy(dtype=float)
         )
     else:
         value_basis = prop["value_at_stake"]

@@ -21,7 +21,6 @@ on all rows, in plain words ("+ decision maker supportive: yes").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 import numpy as np
@@ -34,194 +33,15 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
-from salesanalysis.grading.backtest import _attach_features
+from salesanalysis.models.deal_rows import SNAPSHOT_DAYS, open_opportunities, training_snapshots
 from salesanalysis.models.folds import customer_folds
-from salesanalysis.store import Store, open_store, resolve_as_of
-from salesanalysis.store.queries import load_sql
+from salesanalysis.models.inputs import FEATURE_LABELS, display_values, model_inputs
+from salesanalysis.store import Store, resolve_as_of, using_store
 
-#: Candidate model inputs and how each reads in a factor ("<label>: <value>").
-FEATURE_LABELS: dict[str, str] = {
-    "amount": "deal amount",
-    "deal_age_days": "days since the deal opened",
-    "employees": "employees",
-    "budget": "budget",
-    "days_to_deadline": "days to deadline",
-    "growth_rate": "industry growth",
-    "policy_support": "policy support",
-    "n_interactions": "touchpoints",
-    "n_interactions_90d": "touchpoints in 90 days",
-    "days_since_last_interaction": "days since last touchpoint",
-    "n_visits": "visits",
-    "n_demos": "demos",
-    "n_exec_visits": "executive visits",
-    "n_price_objections": "price objections",
-    "stage_rank": "current stage",
-    "max_stage_rank": "furthest stage reached",
-    "proposal_submitted": "proposal submitted",
-    "urgency_stated": "urgency stated",
-    "tenure_days": "days since first contact",
-    "n_contacts": "contacts",
-    "n_roles_reached": "decision roles reached",
-    "decision_maker_reached": "decision maker reached",
-    "decision_maker_supportive": "decision maker supportive",
-    "n_supportive": "supportive contacts",
-    "n_opposed": "opposed contacts",
-    "n_opps_won": "deals won before",
-    "n_opps_lost": "deals lost before",
-    "won_amount": "revenue won before",
-    "n_orders": "past orders",
-    "order_amount": "past order value",
-    "order_amount_365d": "order value last 365 days",
-    "days_since_last_order": "days since last order",
-    "latest_satisfaction": "latest satisfaction",
-    "mean_satisfaction": "mean satisfaction",
-    "brand_rank": "brand value",
-}
-
-#: Inputs modelled on a log scale (money and head counts are heavily skewed).
-LOG_FEATURES = (
-    "amount", "employees", "budget", "won_amount", "order_amount", "order_amount_365d",
-)
-#: Inputs shown as yes/no in factors.
-BOOL_FEATURES = (
-    "decision_maker_reached", "decision_maker_supportive", "proposal_submitted", "urgency_stated",
-)
-#: Inputs shown as money in factors.
-MONEY_FEATURES = ("amount", "budget", "won_amount", "order_amount", "order_amount_365d")
-BRAND_RANK = {"none": 0.0, "regional": 1.0, "industry_leader": 2.0}
-STAGE_NAMES = {1.0: "lead", 2.0: "need confirmation", 3.0: "proposal", 4.0: "negotiation",
-               5.0: "won", 0.0: "none"}  # fmt: skip
 #: An input whose missing share differs by more than this between won and lost deals is
 #: recorded because of the outcome (a leak) and is left out.
 LEAK_MISSING_GAP = 0.5
-#: Days between two training snapshots of a closed deal.
-SNAPSHOT_DAYS = 30
 
-
-def open_opportunities(store: Store, as_of: date | str | None = None) -> pd.DataFrame:
-    """Deals open on ``as_of`` with the customer's features as known on ``as_of``.
-
-    Adds ``deal_age_days`` (days since created_date).
-    """
-    store = open_store(store)
-    day = resolve_as_of(store, as_of)
-    opps = store.query(load_sql("open_opportunities"), [day, day])
-    frame = _attach_features(store, opps, pd.Series(pd.Timestamp(day), index=opps.index))
-    age = pd.Timestamp(day) - pd.to_datetime(frame["created_date"])
-    frame["deal_age_days"] = age.dt.days.to_numpy(dtype=float)
-    return frame
-
-
-def training_snapshots(
-    store: Store | str,
-    as_of: date | str | None = None,
-    snapshot_days: int = SNAPSHOT_DAYS,
-) -> pd.DataFrame:
-    """Snapshots of deals closed by ``as_of``, taken while each was still open.
-
-    Parameters
-    ----------
-    store : Store or str
-        The store (or its path).
-    as_of : date or str, optional
-        Only deals closed on or before this date; default the latest date in the data.
-    snapshot_days : int, default 30
-        Days between snapshots (the first is on created_date; the last before closed_date).
-
-    Returns
-    -------
-    DataFrame
-        One row per (deal, snapshot day): the opportunity columns (``won``, ...),
-        ``snapshot_date`` (= ``as_of`` of the features), ``deal_age_days``, ``weight``
-        (1 / number of the deal's snapshots) and the customer features as known that day;
-        sorted by opportunity_id, snapshot_date. Deals whose customer was unknown on the
-        snapshot day are left out.
-    """
-    if snapshot_days < 1:
-        raise ParameterError(f"snapshot_days must be at least 1, got {snapshot_days!r}")
-    store = open_store(store)
-    cutoff = resolve_as_of(store, as_of)
-    opps = store.query(load_sql("closed_opportunities"), [cutoff])
-    cycle = opps["cycle_days"].fillna(0).clip(lower=0).to_numpy(dtype=np.int64)
-    n_snap = np.maximum(1, -(-cycle // snapshot_days))  # ceil, at least one
-    rows = opps.loc[opps.index.repeat(n_snap)].reset_index(drop=True)
-    offset = rows.groupby("opportunity_id", sort=False).cumcount().to_numpy() * snapshot_days
-    rows["deal_age_days"] = offset.astype(float)
-    rows["weight"] = 1.0 / np.repeat(n_snap, n_snap)
-    when = pd.to_datetime(rows["created_date"]) + pd.to_timedelta(offset, unit="D")
-    frame = _attach_features(store, rows.drop(columns=["weight", "deal_age_days"]).assign(
-        _row=np.arange(len(rows))), when)
-    frame = frame.sort_values("_row", kind="stable")
-    frame["deal_age_days"] = rows["deal_age_days"].to_numpy()
-    frame["weight"] = rows["weight"].to_numpy()
-    frame = frame.loc[frame["has_features"]].drop(columns="_row")
-    frame = frame.rename(columns={"as_of": "snapshot_date"})
-    frame = frame.sort_values(["opportunity_id", "snapshot_date"], kind="stable")
-    return frame.reset_index(drop=True)
-
-
-def _num(values: pd.Series) -> np.ndarray:
-    """Any numeric-ish column (bool, nullable, text) as a float array with NaN for missing."""
-    return (
-        pd.to_numeric(values, errors="coerce")
-        .astype("Float64")
-        .to_numpy(dtype=float, na_value=np.nan)
-    )
-
-
-def model_inputs(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The numeric model inputs of an opportunities-with-features frame.
-
-    Booleans become 0/1, ``brand_value`` an ordinal ``brand_rank``, money and head counts
-    ``log1p``. Columns absent from ``frame`` are skipped (or NaN when ``columns`` is given).
-    """
-    out = {}
-    for name in columns if columns is not None else FEATURE_LABELS:
-        if name == "brand_rank":
-            if "brand_value" not in frame.columns:
-                if columns is None:
-                    continue
-                out[name] = np.full(len(frame), np.nan)
-                continue
-            out[name] = frame["brand_value"].map(BRAND_RANK).to_numpy(dtype=float)
-            continue
-        if name not in frame.columns:
-            if columns is None:
-                continue
-            out[name] = np.full(len(frame), np.nan)
-            continue
-        values = _num(frame[name])
-        out[name] = np.log1p(np.clip(values, 0, None)) if name in LOG_FEATURES else values
-    return pd.DataFrame(out, index=frame.index)
-
-
-def _display_values(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    """Readable value of every input, as an (n, p) object array (vectorised per column)."""
-    from salesanalysis.models.retention import format_money
-
-    shown = []
-    for name in columns:
-        if name == "brand_rank":
-            raw = frame["brand_value"] if "brand_value" in frame.columns else pd.Series(
-                np.nan, index=frame.index
-            )
-            shown.append(raw.astype(object).fillna("unknown").astype(str).str.replace("_", " "))
-            continue
-        raw = pd.Series(
-            _num(frame[name]) if name in frame.columns else np.nan, index=frame.index
-        )
-        if name in ("stage_rank", "max_stage_rank"):
-            text = raw.map(STAGE_NAMES).fillna("none")
-        elif name in BOOL_FEATURES:
-            text = pd.Series(np.where(raw > 0, "yes", "no"), index=frame.index)
-        elif name in MONEY_FEATURES:
-            text = format_money(raw)
-        else:
-            text = raw.round(2).astype(str).str.removesuffix(".0")
-        shown.append(text.where(raw.notna(), "unknown"))
-    return np.column_stack([s.to_numpy(dtype=object) for s in shown]) if shown else np.empty(
-        (len(frame), 0), dtype=object
-    )
 
 
 def _platt() -> LogisticRegression:
@@ -463,7 +283,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         rows = np.arange(len(X))[:, None]
         picked = contrib[rows, top]
         labels = np.array([FEATURE_LABELS[c] for c in self.feature_names_in_], dtype=object)
-        shown = _display_values(X, list(self.feature_names_in_))
+        shown = display_values(X, list(self.feature_names_in_))
         parts = []
         for j in range(k):  # a few positions, not records
             sign = np.where(picked[:, j] >= 0, "+ ", "- ")
@@ -490,9 +310,9 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             ``created_date``, ``as_of``, ``win_probability`` (0-1), ``expected_value``
             (amount x probability), ``top_factors``; sorted by opportunity_id.
         """
-        store = open_store(store)
-        day = resolve_as_of(store, as_of)
-        frame = open_opportunities(store, day)
+        with using_store(store, read_only=True) as st:
+            day = resolve_as_of(st, as_of)
+            frame = open_opportunities(st, day)
         cols = [
             "opportunity_id", "customer_id", "name", "rep_id", "stage", "amount", "created_date",
         ]

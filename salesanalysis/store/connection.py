@@ -1,8 +1,23 @@
 """The embedded DuckDB store: opening, creating and migrating it, and moving frames in and out.
 
-The canonical tables are defined in ``sql/schema_v<N>.sql`` (see :mod:`.schema`). ``schema_info`` holds the schema
-version; opening an older store applies the migrations in order, opening a store written by a
-newer (or unknown) schema fails with a clear message instead of corrupting it.
+The canonical tables are defined in ``sql/schema_v<N>.sql`` (see :mod:`.schema`).
+``schema_info`` holds the schema version (and the store's currency); opening an older store
+applies the migrations in order, opening a store written by a newer (or unknown) schema fails
+with a clear message instead of corrupting it.
+
+Every query of the package lives in ``sql/*.sql`` (portable, translated to Spark SQL by a
+test), except the generic statements of this class, which name a table or columns given at
+run time and are DuckDB's own. They are the only SQL outside ``sql/``:
+
+- catalogue reads: ``information_schema.tables`` / ``.columns``, ``duckdb_constraints()``
+  (:meth:`Store.schema_version`, :meth:`Store.columns`, :meth:`Store.primary_key`; and
+  ``duckdb_columns()`` in :mod:`.schema`);
+- ``SELECT * FROM <table> ORDER BY <key>``, ``SELECT count(*) FROM <table>``, the union of
+  ``max(<date column>)`` of :meth:`Store.latest_date`;
+- writes of a registered DataFrame view: ``INSERT [OR REPLACE] INTO <table> (<cols>) SELECT
+  ... FROM <view>`` (DuckDB-only ``OR REPLACE``), ``DELETE FROM <table> [WHERE <col> = ?]``
+  (:meth:`Store.upsert`, :meth:`Store.replace_tables`, :meth:`Store.replace_where`);
+- ``BEGIN TRANSACTION`` / ``COMMIT`` / ``ROLLBACK``.
 """
 
 from __future__ import annotations
@@ -104,7 +119,7 @@ class Store:
         )
         if not exists:
             return 0
-        value = self.scalar("SELECT value FROM schema_info WHERE key = 'schema_version'")
+        value = self.scalar(load_sql("schema_info_get"), ["schema_version"])
         if value is None:
             return 0
         try:
@@ -118,7 +133,7 @@ class Store:
         team has not said (money is then in "the data's currency unit")."""
         if not self.schema_version:
             return None
-        value = self.scalar("SELECT value FROM schema_info WHERE key = 'currency'")
+        value = self.scalar(load_sql("schema_info_get"), ["currency"])
         return str(value) if value else None
 
     def set_currency(self, code: str) -> None:
@@ -127,8 +142,11 @@ class Store:
         if len(text) != 3 or not text.isalpha():
             raise StoreError(f"currency {code!r} is not a 3-letter code; use e.g. CNY, USD, EUR")
         with self.transaction():
-            self.con.execute("DELETE FROM schema_info WHERE key = 'currency'")
-            self.con.execute("INSERT INTO schema_info VALUES ('currency', ?)", [text])
+            self._put_setting("currency", text)
+
+    def _put_setting(self, key: str, value: str) -> None:
+        self.con.execute(load_sql("schema_info_clear"), [key])
+        self.con.execute(load_sql("schema_info_put"), [key, value])
 
     def _migrate(self, *, read_only: bool) -> None:
         version = self.schema_version
@@ -160,10 +178,7 @@ class Store:
         with self.transaction():
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 self.con.execute(load_sql(MIGRATIONS[target]))
-                self.con.execute(
-                    "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)",
-                    [str(target)],
-                )
+                self._put_setting("schema_version", str(target))
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -263,6 +278,19 @@ class Store:
                 self.con.execute(f"DELETE FROM {name}")
                 counts[name] = self._insert(name, frame, or_replace=False)
         return counts
+
+    def replace_where(self, name: str, frame: pd.DataFrame, where: dict[str, object]) -> int:
+        """Replace the rows of ``name`` whose columns equal ``where`` (e.g. one grading run's
+        ``as_of`` and ``config_hash``) with ``frame``, in one transaction; returns rows written.
+        """
+        cols = self.columns(name)
+        unknown = [k for k in where if k not in cols]
+        if unknown:
+            raise StoreError(f"table {name!r} has no column(s) {unknown}; its columns are {cols}")
+        condition = " AND ".join(f"{k} = ?" for k in where) or "TRUE"
+        with self.transaction():
+            self.con.execute(f"DELETE FROM {name} WHERE {condition}", list(where.values()))
+            return self._insert(name, frame, or_replace=False)
 
     def latest_date(self) -> date | None:
         """The latest date found in the dated tables (the default ``as_of``), or None."""

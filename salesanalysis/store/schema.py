@@ -107,11 +107,13 @@ def read_catalogue(con: duckdb.DuckDBPyConnection) -> dict[str, TableSpec]:
     """Every table of a connection's ``main`` schema as :class:`TableSpec`, from its catalogue."""
     cols = con.execute(
         "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
-        "WHERE schema_name = 'main' ORDER BY table_name, column_index"
+        "WHERE schema_name = 'main' AND database_name = current_database() AND NOT internal "
+        "ORDER BY table_name, column_index"
     ).fetchall()
     constraints = con.execute(
         "SELECT table_name, constraint_type, constraint_column_names, expression "
         "FROM duckdb_constraints() WHERE schema_name = 'main' "
+        "AND database_name = current_database() "
         "AND constraint_type IN ('PRIMARY KEY', 'CHECK')"
     ).fetchall()
     keys: dict[str, set[str]] = {}

@@ -14,6 +14,7 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.store.connection import Store, uses_store
+from salesanalysis.store.queries import load_sql
 
 #: Label used for deals whose industry, rep or team is not recorded.
 UNKNOWN = "(not recorded)"
@@ -73,7 +74,7 @@ def latest_complete_month(store: Store) -> str:
 @uses_store
 def teams(store: Store | str | None) -> list[str]:
     """The teams that exist in ``reps`` (sorted)."""
-    frame = store.query("SELECT DISTINCT team FROM reps WHERE team IS NOT NULL ORDER BY team")
+    frame = store.query(load_sql("teams"))
     return frame["team"].tolist()
 
 

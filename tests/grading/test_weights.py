@@ -7,11 +7,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
+from matplotlib.figure import Figure
 from stores import tiny_store
 
-from salesanalysis.config import default_config_path
-from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
-from salesanalysis.grading.weights import DIMENSIONS, DimensionWeightFitter
+from salesanalysis.config import config_hash, default_config_path
+from salesanalysis.exceptions import ConfigError, InsufficientHistoryError, ParameterError
+from salesanalysis.grading import grade_distribution, load_scoring_config, suggest_weights
+from salesanalysis.grading.weights import DimensionWeightFitter, scoring_config_with
+from salesanalysis.reports.grading_charts import plot_grade_distribution
+from salesanalysis.vocab import DIMENSIONS
 
 
 def _history(n: int = 600, seed: int = 1) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -102,10 +107,6 @@ def test_thin_history_and_bad_input_are_refused():
 
 
 def test_scoring_config_with_replaces_only_what_is_given():
-    from salesanalysis.config import config_hash
-    from salesanalysis.exceptions import ConfigError
-    from salesanalysis.grading.scoring import load_scoring_config
-    from salesanalysis.grading.weights import scoring_config_with
 
     base = load_scoring_config()
     cfg = scoring_config_with(base, weights={"deal_probability": 0.7},
@@ -129,10 +130,7 @@ def test_scoring_config_with_replaces_only_what_is_given():
 
 
 def test_suggested_weights_match_well_chosen_defaults_on_the_sample(sample_store, tmp_path):
-    import yaml
 
-    from salesanalysis.grading.scoring import load_scoring_config
-    from salesanalysis.grading.weights import suggest_weights
 
     team = tmp_path / "scoring.yaml"
     team.write_text(Path(default_config_path("scoring.yaml")).read_text("utf-8"), "utf-8")
@@ -163,7 +161,6 @@ def test_suggested_weights_match_well_chosen_defaults_on_the_sample(sample_store
 
 
 def test_suggestion_never_overwrites_the_team_config(sample_store, tmp_path):
-    from salesanalysis.grading.weights import suggest_weights
 
     team = tmp_path / "scoring.yaml"
     team.write_text(Path(default_config_path("scoring.yaml")).read_text("utf-8"), "utf-8")
@@ -175,7 +172,6 @@ def test_suggestion_never_overwrites_the_team_config(sample_store, tmp_path):
 
 def test_thin_history_refuses_to_suggest(tmp_path):
 
-    from salesanalysis.grading.weights import suggest_weights
 
     with pytest.raises(InsufficientHistoryError, match="fewer than 50 of each"):
         suggest_weights(tiny_store(), out_path=tmp_path / "s.yaml")
@@ -183,10 +179,7 @@ def test_thin_history_refuses_to_suggest(tmp_path):
 
 
 def test_grade_distribution_table_and_chart():
-    from matplotlib.figure import Figure
 
-    from salesanalysis.grading.weights import grade_distribution
-    from salesanalysis.reports.grading_charts import plot_grade_distribution
 
     grades = pd.DataFrame({
         "customer_id": ["a", "b", "c", "d", "e"], "grade": ["A", "B", "B", "C", "C"],
@@ -209,8 +202,6 @@ def test_grade_distribution_table_and_chart():
 def test_fitted_weights_recover_the_planted_effects_a_value_heavy_team_misses(sample_store):
     """The sample plants wins in industry growth, urgency and deal progress; a team that
     weighs customer value most ranks deals worse, and the fit recovers the planted emphasis."""
-    from salesanalysis.grading.scoring import load_scoring_config
-    from salesanalysis.grading.weights import scoring_config_with, suggest_weights
 
     team = scoring_config_with(load_scoring_config(), weights={
         "industry_potential": 0.1, "need_urgency": 0.1, "deal_probability": 0.2,

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.models.retention import at_risk_customers, format_money, repurchase_propensity
+from salesanalysis.models.retention import at_risk_customers, repurchase_propensity
 
 
 @pytest.fixture
@@ -94,11 +94,6 @@ def test_bad_inputs_give_clear_errors(features):
         at_risk_customers(features, min_value_quantile=1.5)
     with pytest.raises(ParameterError, match="satisfaction_trend"):
         repurchase_propensity(features.drop(columns="satisfaction_trend"))
-
-
-def test_format_money():
-    s = format_money(pd.Series([1_234_567.0, 3_500.0, 12.0, np.nan]))
-    assert list(s) == ["1.2M", "4k", "12", "n/a"]
 
 
 def test_churned_customers_are_gone_not_at_risk(features):

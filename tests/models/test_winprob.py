@@ -8,7 +8,7 @@ import pytest
 from stores import tiny_store
 
 from salesanalysis.exceptions import InsufficientHistoryError
-from salesanalysis.models.winprob import WinProbabilityModel, model_inputs, training_snapshots
+from salesanalysis.models import WinProbabilityModel, model_inputs, training_snapshots
 
 
 def _deals(n: int = 900, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:

@@ -163,7 +163,7 @@ CREATE TABLE IF NOT EXISTS grades (
     deal_probability  DOUBLE,
     customer_value    DOUBLE,
     score             DOUBLE,
-    grade             VARCHAR CHECK (grade IN ('A', 'B', 'C')),
+    grade             VARCHAR CHECK (grade IN ({{grade_values}})),
     reasons           VARCHAR,
     PRIMARY KEY (customer_id, as_of, config_hash)
 );
