@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from salesanalysis.sample.builder import generate_sample
+from salesanalysis.sample import generate_sample, insert_tables
 from salesanalysis.store import Store
 
 
@@ -31,9 +31,7 @@ def main(n_customers: int = 100_000, seed: int = 42) -> dict[str, float]:
         with Store(Path(tmp) / "bench.duckdb", create=True) as store:
             t0 = time.perf_counter()
             # the same path as load_sample, minus the generation timed above
-            from salesanalysis.sample.builder import _insert_tables
-
-            _insert_tables(store, tables)
+            insert_tables(store, tables)
             t_load = time.perf_counter() - t0
     figures = {"generate_s": t_gen, "load_s": t_load, "peak_rss_mb": _peak_rss_mb()}
     print(f"sample data: {n_customers:,} customers, seed {seed}")
