@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from salesanalysis.intake.pipeline import import_files
+from salesanalysis.intake import import_files
 from salesanalysis.store import Store
+from salesanalysis.vocab import CHANNELS, STAGES
 
 OUT = Path(__file__).resolve().parent / "out"
 N_CUSTOMERS = 20_000
@@ -24,16 +25,16 @@ N_CUSTOMERS = 20_000
 def make_csv(path: Path, rows: int, seed: int = 7) -> None:
     """Write ``rows`` interactions over N_CUSTOMERS customers (0.1% broken rows)."""
     rng = np.random.default_rng(seed)
-    channels = np.array(["visit", "call", "email", "demo", "meeting", "message"])
-    stages = np.array(["lead", "need_confirmation", "proposal", "negotiation", "won", "lost"])
+    channels = np.array(CHANNELS)
+    stages = np.array(STAGES)
     days = rng.integers(0, 730, rows)
     frame = pd.DataFrame({
         "interaction_id": np.char.add("I", np.arange(rows).astype(str)),
         "customer_id": np.char.add("C", rng.integers(0, N_CUSTOMERS, rows).astype(str)),
         "rep_id": np.char.add("R", rng.integers(0, 40, rows).astype(str)),
         "date": (pd.Timestamp("2023-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d"),
-        "channel": channels[rng.integers(0, 6, rows)],
-        "stage": stages[rng.integers(0, 6, rows)],
+        "channel": channels[rng.integers(0, len(channels), rows)],
+        "stage": stages[rng.integers(0, len(stages), rows)],
         "summary": "follow-up call about 20% capacity target",
         "objection": "",
     })

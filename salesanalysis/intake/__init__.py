@@ -1,0 +1,41 @@
+"""The intake: customer data from CSV/XLSX files into the store, checked against one standard.
+
+Modules, one concept each, in the order an import uses them:
+
+- :mod:`~salesanalysis.intake.readers`: reading CSV (encoding, delimiter) and Excel files;
+- :mod:`~salesanalysis.intake.mapping`: the mapping YAML (models, loading, checking);
+- :mod:`~salesanalysis.intake.fitting`: which mapping source reads a file, where headers go;
+- :mod:`~salesanalysis.intake.headers`: how headers are compared;
+- :mod:`~salesanalysis.intake.apply`: applying a mapping target to the rows;
+- :mod:`~salesanalysis.intake.units`: numbers with units, currency, dates;
+- :mod:`~salesanalysis.intake.names`: name normalisation, ids from names, company matching;
+- :mod:`~salesanalysis.intake.validation`: the pandera schema, references, key duplicates;
+- :mod:`~salesanalysis.intake.text_rules`: the entry standard (a need carries a quantity);
+- :mod:`~salesanalysis.intake.flags`: flags of rows that load but break the standard;
+- :mod:`~salesanalysis.intake.rejects`: reason lines and the rejected-rows CSVs;
+- :mod:`~salesanalysis.intake.loading`: writing a run's results through the store;
+- :mod:`~salesanalysis.intake.summary`: what an import did;
+- :mod:`~salesanalysis.intake.pipeline`: :func:`import_files`, the whole import;
+- :mod:`~salesanalysis.intake.template`: the Excel intake template.
+"""
+
+from salesanalysis.intake.mapping import load_mapping, shipped_mappings
+from salesanalysis.intake.names import match_key, normalise_name
+from salesanalysis.intake.pipeline import import_files
+from salesanalysis.intake.readers import SourceTable, read_source
+from salesanalysis.intake.summary import ImportSummary
+from salesanalysis.intake.template import write_template
+from salesanalysis.intake.text_rules import is_quantified
+
+__all__ = [
+    "ImportSummary",
+    "SourceTable",
+    "import_files",
+    "is_quantified",
+    "load_mapping",
+    "match_key",
+    "normalise_name",
+    "read_source",
+    "shipped_mappings",
+    "write_template",
+]

@@ -9,16 +9,25 @@ and a good and a bad example ("提升产能30%" is a need, "需求大" is not).
 
 Every header and every drop-down value is one the built-in mapping
 (``defaults/mappings/template.yaml``) understands, so a filled-in template imports with no
-mapping.
+mapping. The drop-downs of data-model enumerations (status, brand value, decision role,
+attitude, channel, stage) list the values of :mod:`salesanalysis.vocab` in its order: the
+English sheet shows the values themselves, the Chinese sheet their Chinese labels, worded
+for a sales rep where the template says it better (``初步接触`` for a lead, ``微信`` for a
+message).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-import xlsxwriter
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
+from salesanalysis import vocab
 from salesanalysis.exceptions import ParameterError
 
 
@@ -37,6 +46,23 @@ class Field:
     rule_en: str = ""
     good: str = ""
     bad: str = ""
+
+
+#: Chinese wording of vocabulary values on the template where it differs from
+#: :func:`salesanalysis.vocab.labels` (each is in the template mapping's value maps).
+ZH_WORDING: Mapping[str, Mapping[str, str]] = {
+    "stage": {"lead": "初步接触", "won": "赢单", "lost": "输单"},
+    "channel": {"message": "微信"},
+    "brand_value": {"regional": "区域知名"},
+}
+
+
+def vocab_choices(kind: str) -> dict[str, tuple[str, ...]]:
+    """Drop-down values of a vocabulary kind: ``en_choices`` (the values, in vocabulary
+    order) and ``zh_choices`` (their Chinese labels, with :data:`ZH_WORDING`)."""
+    values = vocab.values(kind)
+    zh = {**vocab.labels(kind, "zh"), **ZH_WORDING.get(kind, {})}
+    return {"en_choices": values, "zh_choices": tuple(zh[v] for v in values)}
 
 
 #: Column groups: name (zh, en) and header colour.
@@ -70,10 +96,10 @@ FIELDS: tuple[Field, ...] = (
           strict=False, good="转介绍", bad=""),
     Field("负责销售", "Owner rep", "basic", rule_zh="销售姓名，与销售名单一致",
           rule_en="The rep's name as in the team list", good="张伟", bad="小张"),
-    Field("客户状态", "Status", "basic", zh_choices=("潜在客户", "合作中", "已流失"),
-          en_choices=("prospect", "active", "churned"), good="潜在客户", bad="还行"),
-    Field("品牌影响力", "Brand value", "basic", zh_choices=("无", "区域知名", "行业龙头"),
-          en_choices=("none", "regional", "industry_leader"), good="行业龙头", bad="有名"),
+    Field("客户状态", "Status", "basic", **vocab_choices("customer_status"),
+          good="潜在客户", bad="还行"),
+    Field("品牌影响力", "Brand value", "basic", **vocab_choices("brand_value"),
+          good="行业龙头", bad="有名"),
     Field("当前痛点", "Pain points", "needs", kind="long_text",
           rule_zh="必须可量化：写数字、百分比、金额或日期",
           rule_en="Must be quantified: a number, percentage, amount or date",
@@ -91,26 +117,19 @@ FIELDS: tuple[Field, ...] = (
           rule_zh="整数月数", rule_en="Whole months", good="12", bad="长期"),
     Field("联系人", "Contact name", "decision", good="李娜", bad="李总?"),
     Field("职位", "Title", "decision", good="生产总监", bad=""),
-    Field("决策角色", "Decision role", "decision",
-          zh_choices=("决策者", "影响者", "使用者", "把关者"),
-          en_choices=("decision_maker", "influencer", "user", "gatekeeper"),
+    Field("决策角色", "Decision role", "decision", **vocab_choices("decision_role"),
           good="决策者", bad="大领导"),
-    Field("态度", "Attitude", "decision", zh_choices=("支持", "中立", "反对"),
-          en_choices=("supportive", "neutral", "opposed"), good="支持", bad="还可以"),
+    Field("态度", "Attitude", "decision", **vocab_choices("attitude"), good="支持",
+          bad="还可以"),
     Field("首次接触时间", "First contact date", "history", kind="date",
           rule_zh="日期 YYYY-MM-DD", rule_en="Date YYYY-MM-DD", good="2024-09-12", bad="去年"),
     Field("沟通次数", "Number of touchpoints", "history", kind="int", good="5", bad="多次"),
     Field("最近跟进日期", "Last follow-up date", "history", kind="date",
           rule_zh="有跟进记录时必填", rule_en="Required when a follow-up is recorded",
           good="2025-01-08", bad="上周"),
-    Field("跟进方式", "Channel", "history",
-          zh_choices=("拜访", "电话", "邮件", "演示", "会议", "微信"),
-          en_choices=("visit", "call", "email", "demo", "meeting", "message"),
-          good="拜访", bad=""),
-    Field("跟进阶段", "Stage", "history",
-          zh_choices=("初步接触", "需求确认", "方案报价", "商务谈判", "赢单", "输单"),
-          en_choices=("lead", "need_confirmation", "proposal", "negotiation", "won", "lost"),
-          good="方案报价", bad="差不多了"),
+    Field("跟进方式", "Channel", "history", **vocab_choices("channel"), good="拜访", bad=""),
+    Field("跟进阶段", "Stage", "history", **vocab_choices("stage"), good="方案报价",
+          bad="差不多了"),
     Field("跟进摘要", "Follow-up summary", "history", kind="long_text",
           good="演示产线方案，客户要求1月20日前报价", bad="聊了聊"),
     Field("成交障碍", "Objection", "history", kind="long_text",
@@ -155,7 +174,7 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
         raise ParameterError(f"{path}: the template is an Excel workbook; use a .xlsx name")
     path.parent.mkdir(parents=True, exist_ok=True)
     zh = lang == "zh"
-    book = xlsxwriter.Workbook(str(path))
+    book = Workbook(str(path))
     try:
         data = book.add_worksheet("客户信息" if zh else "Customers")
         guide = book.add_worksheet("填写说明" if zh else "Instructions")
@@ -167,61 +186,96 @@ def write_template(path: str | Path, lang: str = "zh") -> Path:
     return path
 
 
-def _data_sheet(book: xlsxwriter.Workbook, sheet, lang: str) -> None:
+#: Input checks of the kinds without a drop-down: the check and its message (zh, en).
+_KIND_CHECKS: Mapping[str, tuple[dict[str, Any], str, str]] = {
+    "int": ({"validate": "integer", "criteria": ">=", "value": 0},
+            "请填写整数", "Enter a whole number"),
+    "date": ({"validate": "date", "criteria": "between", "minimum": date(1990, 1, 1),
+              "maximum": date(2100, 1, 1)},
+             "日期格式 YYYY-MM-DD", "Use a date, YYYY-MM-DD"),
+}
+#: Cell format and column width of each field kind.
+_KIND_FORMATS: Mapping[str, dict[str, Any]] = {
+    "text": {"text_wrap": False},
+    "long_text": {"text_wrap": True, "valign": "top"},
+    "int": {"num_format": "#,##0"},
+    "money": {"num_format": "#,##0.00"},
+    "date": {"num_format": "yyyy-mm-dd"},
+}
+_KIND_WIDTHS = {"text": 16, "long_text": 36, "int": 12, "money": 16, "date": 14}
+
+
+def _input_check(field: Field, zh: bool) -> dict[str, Any] | None:
+    """The data validation of a field's column: its drop-down, a kind check, or None."""
+    choices = field.zh_choices if zh else field.en_choices
+    if choices:
+        return {
+            "validate": "list", "source": list(choices),
+            "error_type": "stop" if field.strict else "information",
+            "error_title": field.zh if zh else field.en,
+            "error_message": "请从下拉列表中选择" if zh else "Pick a value from the list",
+        }
+    if field.kind not in _KIND_CHECKS:
+        return None
+    check, zh_message, en_message = _KIND_CHECKS[field.kind]
+    return {**check, "error_type": "warning", "error_message": zh_message if zh else en_message}
+
+
+def _header_comment(field: Field, zh: bool) -> str:
+    group = GROUPS[field.group]
+    rule = field.rule_zh if zh else field.rule_en
+    return f"{group[0]} / {group[1]}" + (f"\n{rule}" if rule else "")
+
+
+def _data_sheet(book: Workbook, sheet: Worksheet, lang: str) -> None:
     zh = lang == "zh"
-    formats = {
-        "text": book.add_format({"text_wrap": False}),
-        "long_text": book.add_format({"text_wrap": True, "valign": "top"}),
-        "int": book.add_format({"num_format": "#,##0"}),
-        "money": book.add_format({"num_format": "#,##0.00"}),
-        "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-    }
-    widths = {"text": 16, "long_text": 36, "int": 12, "money": 16, "date": 14}
+    formats = {kind: book.add_format(spec) for kind, spec in _KIND_FORMATS.items()}
     sheet.set_row(0, 36)
     sheet.freeze_panes(1, 1)
     for col, field in enumerate(FIELDS):
-        colour = GROUPS[field.group][2]
         head = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
-                                "bg_color": colour, "border": 1})
+                                "bg_color": GROUPS[field.group][2], "border": 1})
         sheet.write_string(0, col, header_text(field, lang), head)
-        sheet.set_column(col, col, widths[field.kind], formats[field.kind])
-        group = GROUPS[field.group]
-        comment = f"{group[0]} / {group[1]}"
-        rule = field.rule_zh if zh else field.rule_en
-        if rule:
-            comment += f"\n{rule}"
-        sheet.write_comment(0, col, comment, {"x_scale": 1.6})
-        choices = field.zh_choices if zh else field.en_choices
-        if choices:
-            sheet.data_validation(1, col, DATA_ROWS, col, {
-                "validate": "list",
-                "source": list(choices),
-                "error_type": "stop" if field.strict else "information",
-                "error_title": field.zh if zh else field.en,
-                "error_message": ("请从下拉列表中选择" if zh else "Pick a value from the list"),
-            })
-        elif field.kind == "int":
-            sheet.data_validation(1, col, DATA_ROWS, col, {
-                "validate": "integer", "criteria": ">=", "value": 0,
-                "error_type": "warning",
-                "error_message": "请填写整数" if zh else "Enter a whole number",
-            })
-        elif field.kind == "date":
-            sheet.data_validation(1, col, DATA_ROWS, col, {
-                "validate": "date", "criteria": "between",
-                "minimum": _date(1990), "maximum": _date(2100),
-                "error_type": "warning",
-                "error_message": "日期格式 YYYY-MM-DD" if zh else "Use a date, YYYY-MM-DD",
-            })
+        sheet.set_column(col, col, _KIND_WIDTHS[field.kind], formats[field.kind])
+        sheet.write_comment(0, col, _header_comment(field, zh), {"x_scale": 1.6})
+        check = _input_check(field, zh)
+        if check is not None:
+            sheet.data_validation(1, col, DATA_ROWS, col, check)
 
 
-def _date(year: int):
-    from datetime import date
+#: The instructions sheet's title, standard and import note, per language.
+_GUIDE_TEXT: Mapping[str, tuple[str, str, str]] = {
+    "zh": (
+        "客户信息录入说明（统一标准：可量化、可追溯）",
+        "每行一个客户；“客户信息”表的表头不要修改。需求和痛点必须包含数字、百分比、金额或日期："
+        "“提升产能30%”是需求，“需求大”不是；不可量化的内容会被标记，需要补充。",
+        "导入：salesanalysis import 本文件.xlsx（无需映射文件）。有问题的行会写入 "
+        "data/rejected/ 下的 CSV，并附原因，修改后可直接再次导入。",
+    ),
+    "en": (
+        "Customer intake: one standard, quantified and traceable",
+        "One row per customer; do not change the headers of the Customers sheet. Needs and "
+        "pain points must carry a number, percentage, amount or date: \"raise capacity 30%\" "
+        "is a need, \"big demand\" is not; vague entries are flagged for you to fix.",
+        "Import: salesanalysis import this_file.xlsx (no mapping needed). Rows with problems "
+        "go to a CSV in data/rejected/ with the reasons; fix it and import it again as is.",
+    ),
+}
+_GUIDE_HEADS = ("字段 / Field", "分组 / Group", "填写要求 / Rule", "好的例子 / Good",
+                "不好的例子 / Bad")
+_GUIDE_WIDTHS = (30, 22, 48, 34, 34)
 
-    return date(year, 1, 1)
+
+def _guide_rule(field: Field, zh: bool) -> str:
+    """A field's rule, with its drop-down values."""
+    choices = field.zh_choices if zh else field.en_choices
+    rule = field.rule_zh if zh else field.rule_en
+    if not choices:
+        return rule
+    return (rule + "; " if rule else "") + ("可选值: " if zh else "values: ") + ", ".join(choices)
 
 
-def _guide_sheet(book: xlsxwriter.Workbook, sheet, lang: str) -> None:
+def _guide_sheet(book: Workbook, sheet: Worksheet, lang: str) -> None:
     zh = lang == "zh"
     bold = book.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
@@ -230,43 +284,20 @@ def _guide_sheet(book: xlsxwriter.Workbook, sheet, lang: str) -> None:
                             "bg_color": "#C6EFCE"})
     bad = book.add_format({"text_wrap": True, "valign": "top", "font_color": "#9C0006",
                            "bg_color": "#FFC7CE"})
-    lines = (
-        ("客户信息录入说明（统一标准：可量化、可追溯）" if zh else
-         "Customer intake: one standard, quantified and traceable"),
-        ("每行一个客户；“客户信息”表的表头不要修改。需求和痛点必须包含数字、百分比、金额或日期："
-         "“提升产能30%”是需求，“需求大”不是；不可量化的内容会被标记，需要补充。"
-         if zh else
-         "One row per customer; do not change the headers of the Customers sheet. Needs and "
-         "pain points must carry a number, percentage, amount or date: \"raise capacity 30%\" "
-         "is a need, \"big demand\" is not; vague entries are flagged for you to fix."),
-        ("导入：salesanalysis import 本文件.xlsx（无需映射文件）。有问题的行会写入 "
-         "data/rejected/ 下的 CSV，并附原因，修改后可直接再次导入。"
-         if zh else
-         "Import: salesanalysis import this_file.xlsx (no mapping needed). Rows with problems "
-         "go to a CSV in data/rejected/ with the reasons; fix it and import it again as is."),
-    )
-    sheet.write_string(0, 0, lines[0], title)
-    sheet.merge_range(1, 0, 1, 4, lines[1], wrap)
-    sheet.merge_range(2, 0, 2, 4, lines[2], wrap)
+    heading, standard, how_to_import = _GUIDE_TEXT[lang]
+    sheet.write_string(0, 0, heading, title)
+    sheet.merge_range(1, 0, 1, 4, standard, wrap)
+    sheet.merge_range(2, 0, 2, 4, how_to_import, wrap)
     sheet.set_row(1, 48)
     sheet.set_row(2, 36)
-    heads = (("字段 / Field", "分组 / Group", "填写要求 / Rule", "好的例子 / Good",
-              "不好的例子 / Bad"))
-    for col, text in enumerate(heads):
+    for col, text in enumerate(_GUIDE_HEADS):
         sheet.write_string(4, col, text, bold)
     for row, field in enumerate(FIELDS, start=5):
         group = GROUPS[field.group]
-        choices = field.zh_choices if zh else field.en_choices
-        rule = field.rule_zh if zh else field.rule_en
-        if choices:
-            rule = (rule + "; " if rule else "") + ("可选值: " if zh else "values: ") + \
-                ", ".join(choices)
         sheet.write_string(row, 0, header_text(field, lang).replace("\n", " / "), wrap)
         sheet.write_string(row, 1, f"{group[0]} / {group[1]}", wrap)
-        sheet.write_string(row, 2, rule, wrap)
+        sheet.write_string(row, 2, _guide_rule(field, zh), wrap)
         sheet.write_string(row, 3, field.good, good)
         sheet.write_string(row, 4, field.bad, bad)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 22)
-    sheet.set_column(2, 2, 48)
-    sheet.set_column(3, 4, 34)
+    for col, width in enumerate(_GUIDE_WIDTHS):
+        sheet.set_column(col, col, width)

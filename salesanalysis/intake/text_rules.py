@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: Columns holding the entry-standard free text (need / pain point).
+QUANTIFIED_TEXT_COLUMNS = ("pain_points", "need_description")
+
 # Arabic digits anywhere (30%, 1.5M, 2026-03, Q1, 12h, 3 lines...).
 _DIGITS = r"\d"
 # Chinese numerals followed by a unit/magnitude or preceded by a comparison (三成, 两倍, 五百万,

@@ -1,56 +1,54 @@
-"""Validating mapped frames against the canonical schema, with pandera, and finding duplicates.
+"""Validating mapped frames: the pandera schema of each table, references and key duplicates.
 
-The rules come from ``sql/schema_v1.sql`` itself (one source of truth): column types, NOT NULL,
-and the CHECK constraints (allowed values, ranges) become a pandera ``DataFrameSchema`` per
-table, plus frame-wide date sanity checks (a deal closes on or after it was created; an
-unparseable date is rejected earlier, by the mapping's date parser). Frames are validated whole with
-``lazy=True`` so every failure of every row is collected; failures come back as one row per
-(source row, column) problem, with a readable reason and fix.
+The rules come from the store's catalogue (:func:`salesanalysis.store.schema.table_specs`, one
+source of truth): column types, NOT NULL, and the CHECK constraints (allowed values, ranges)
+become a pandera ``DataFrameSchema`` per table, plus frame-wide date sanity checks (a deal
+closes on or after it was created; an unparseable date is rejected earlier, by the mapping's
+date parser). Frames are validated whole with ``lazy=True`` so every failure of every row is
+collected; failures come back as one row per (source row, column) problem, with a readable
+reason and fix.
 
-Cross-table checks live here too: references (a customer_id must exist in the store or in the
-same import), exact key duplicates within a file (rejected: the first row loads, later ones
-are rejected) and suspected duplicates (the same company under a different spelling,
-case, punctuation or company suffix, within the import or against the store: flagged).
-
-Flags written to ``flagged_rows.flag`` by the intake:
-
-- ``not_quantified``: a need/pain text (``pain_points``, ``need_description``) with no number,
-  percentage, amount or date (the team's entry standard); ``column_name`` is the text column.
-- ``suspected_duplicate``: the record's normalised company name equals that of another
-  customer with a different ``customer_id``; ``detail`` names the other record.
-- ``missing_reference``: a lookup column was blank, loaded as NULL (mapping ``if_blank: flag``).
-- ``unknown_reference``: a lookup name matched no row (e.g. the template's owner rep not in
-  ``reps``), loaded as NULL (mapping ``if_unknown: flag``).
-- ``missing_account``: the Maven CRM mapping's name for a deal without an account (loaded with
-  ``customer_id`` NULL); any mapping may choose its own flag name for a blank lookup.
+Cross-row checks live here too: references (a customer_id must exist in the store or in the
+same import) and exact key duplicates within a file (the first row loads, later ones are
+rejected). :func:`target_issues` runs them all on one mapped target. Suspected duplicates
+(the same company under another spelling) are flagged, not rejected: see
+:mod:`salesanalysis.intake.names` and :mod:`salesanalysis.intake.flags`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from salesanalysis.store.schema import table_specs
+from salesanalysis.intake.names import company_stem, normalise_name, suspected_duplicates
+from salesanalysis.intake.text_rules import QUANTIFIED_TEXT_COLUMNS
+from salesanalysis.store.schema import ColumnSpec, table_specs
+
+__all__ = [
+    "DATE_ORDER",
+    "MONEY_COLUMNS",
+    "QUANTIFIED_TEXT_COLUMNS",
+    "company_stem",
+    "duplicate_keys",
+    "empty_issues",
+    "missing_references",
+    "normalise_name",
+    "suspected_duplicates",
+    "table_schema",
+    "table_specs",
+    "target_issues",
+    "validate_frame",
+]
 
 #: Money columns: a negative value gets the "negative money" reason.
 MONEY_COLUMNS = frozenset({"annual_revenue", "budget", "amount"})
 
-#: Columns holding the entry-standard free text (need / pain point).
-QUANTIFIED_TEXT_COLUMNS = ("pain_points", "need_description")
-
 #: Date pairs that must be ordered: (table, earlier, later).
 DATE_ORDER = (("opportunities", "created_date", "closed_date"),)
-
-# Company suffixes dropped when comparing names for suspected duplicates (zh and en).
-_SUFFIXES = (
-    r"(?:股份有限公司|有限责任公司|有限公司|集团公司|集团|公司|"
-    r"\b(?:incorporated|inc|corporation|corp|company|co|ltd|limited|llc|plc|gmbh|ag|sa|group|"
-    r"holdings?)\b)"
-)
-
 
 _DTYPES = {"str": "str", "float": "float64", "int": "Int64", "date": "datetime64[ns]"}
 
@@ -89,27 +87,86 @@ def table_schema(table: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
 
 
+def _not_null(spec: ColumnSpec | None, column: str, check: str) -> str:
+    return "required value is missing; fill it in"
+
+
+def _not_allowed(spec: ColumnSpec | None, column: str, check: str) -> str:
+    allowed = ", ".join(spec.allowed) if spec else ""
+    return f"not an allowed value; use one of: {allowed}"
+
+
+def _below_minimum(spec: ColumnSpec | None, column: str, check: str) -> str:
+    if column in MONEY_COLUMNS:
+        return "negative money is not allowed; enter the amount as a number >= 0"
+    return f"must be >= {spec.ge:g}; correct the value" if spec else "too small"
+
+
+def _not_above(spec: ColumnSpec | None, column: str, check: str) -> str:
+    return f"must be greater than {spec.gt:g}; correct the value" if spec else "too small"
+
+
+def _out_of_range(spec: ColumnSpec | None, column: str, check: str) -> str:
+    low, high = spec.between if spec and spec.between else (0, 0)
+    return f"must be between {low:g} and {high:g}; correct the value"
+
+
+def _dates_out_of_order(spec: ColumnSpec | None, column: str, check: str) -> str:
+    _, first, second = check.split(":")
+    return f"{second} is before {first}; a record cannot end before it starts, fix either date"
+
+
+#: Reason + fix by pandera check name (prefix), tried in order: the first match describes.
+_REASONS: tuple[tuple[str, Callable[[ColumnSpec | None, str, str], str]], ...] = (
+    ("not_nullable", _not_null),
+    ("isin", _not_allowed),
+    ("greater_than_or_equal_to", _below_minimum),
+    ("greater_than", _not_above),
+    ("in_range", _out_of_range),
+    ("date_order:", _dates_out_of_order),
+)
+
+
 def _describe(check: str, column: str, table: str) -> str:
     """Reason + fix for a pandera check name."""
     spec = table_specs()[table].columns.get(column)
-    if check == "not_nullable":
-        return "required value is missing; fill it in"
-    if check.startswith("isin"):
-        allowed = ", ".join(spec.allowed) if spec else ""
-        return f"not an allowed value; use one of: {allowed}"
-    if check.startswith("greater_than_or_equal_to"):
-        if column in MONEY_COLUMNS:
-            return "negative money is not allowed; enter the amount as a number >= 0"
-        return f"must be >= {spec.ge:g}; correct the value" if spec else "too small"
-    if check.startswith("greater_than"):
-        return f"must be greater than {spec.gt:g}; correct the value" if spec else "too small"
-    if check.startswith("in_range"):
-        low, high = spec.between if spec else (0, 0)
-        return f"must be between {low:g} and {high:g}; correct the value"
-    if check.startswith("date_order:"):
-        _, first, second = check.split(":")
-        return f"{second} is before {first}; a record cannot end before it starts, fix either date"
+    for prefix, describe in _REASONS:
+        if check.startswith(prefix):
+            return describe(spec, column, check)
     return f"fails check {check}; correct the value"
+
+
+def empty_issues() -> pd.DataFrame:
+    """An empty issues frame (``row``, ``column``, ``value``, ``reason``)."""
+    return pd.DataFrame({"row": pd.Series([], dtype="int64"), "column": [], "value": [],
+                         "reason": []})
+
+
+def _failures(exc: SchemaErrors, frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """pandera's failure cases as issues: one per (row, column, check), with reasons."""
+    cases = exc.failure_cases
+    cases = cases[cases["index"].notna()].copy()
+    check = cases["check"].astype(str)
+    column = cases["column"].astype("object")
+    order = check.str.startswith("date_order:")
+    column = column.where(~order, check.str.split(":").str[2])
+    out = pd.DataFrame({
+        "row": cases["index"].astype("int64").to_numpy(), "column": column.to_numpy(),
+        "value": cases["failure_case"].astype("object").to_numpy(), "check": check.to_numpy(),
+    })
+    out = out.drop_duplicates(["row", "column", "check"])
+    # describe each distinct (check, column) once, then broadcast to its failures
+    pairs = out[["check", "column"]].drop_duplicates()
+    pairs["reason"] = [
+        _describe(c, col, table) for c, col in zip(pairs["check"], pairs["column"], strict=True)
+    ]
+    out = out.merge(pairs, on=["check", "column"], how="left")
+    for _, first, second in DATE_ORDER:  # frame-wide check: show the offending later date
+        hit = out["check"] == f"date_order:{first}:{second}"
+        if hit.any():
+            later = frame.loc[out.loc[hit, "row"], second]
+            out.loc[hit, "value"] = later.astype("object").to_numpy()
+    return out[["row", "column", "value", "reason"]].reset_index(drop=True)
 
 
 def validate_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -130,56 +187,14 @@ def validate_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         empty when the frame is valid. A frame-wide check (dates out of order) yields one
         failure per offending row, on the later date column.
     """
-    schema = table_schema(table)
     try:
-        schema.validate(frame, lazy=True)
+        table_schema(table).validate(frame, lazy=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases
-        cases = cases[cases["index"].notna()].copy()
-        check = cases["check"].astype(str)
-        column = cases["column"].astype("object")
-        order = check.str.startswith("date_order:")
-        column = column.where(~order, check.str.split(":").str[2])
-        out = pd.DataFrame(
-            {
-                "row": cases["index"].astype("int64").to_numpy(),
-                "column": column.to_numpy(),
-                "value": cases["failure_case"].astype("object").to_numpy(),
-                "check": check.to_numpy(),
-            }
-        )
-        out = out.drop_duplicates(["row", "column", "check"])
-        # describe each distinct (check, column) once, then broadcast to its failures
-        pairs = out[["check", "column"]].drop_duplicates()
-        pairs["reason"] = [
-            _describe(c, col, table) for c, col in zip(pairs["check"], pairs["column"], strict=True)
-        ]
-        out = out.merge(pairs, on=["check", "column"], how="left")
-        for _, first, second in DATE_ORDER:  # frame-wide check: show the offending later date
-            hit = out["check"] == f"date_order:{first}:{second}"
-            if hit.any():
-                out.loc[hit, "value"] = frame.loc[out.loc[hit, "row"], second].astype("object").to_numpy()
-        return out[["row", "column", "value", "reason"]].reset_index(drop=True)
+        return _failures(exc, frame, table)
     return pd.DataFrame({"row": [], "column": [], "value": [], "reason": []})
 
 
-# -- names and duplicates ----------------------------------------------------------------
-
-
-def normalise_name(names: pd.Series) -> pd.Series:
-    """Normalise company or person names for keys: NFKC, case-folded, single spaces, no
-    punctuation. ``" ACME  corp. "`` and ``"Acme Corp"`` give the same text."""
-    text = names.astype("string").str.normalize("NFKC").str.casefold().str.replace(r"[^\w\s]", " ", regex=True)
-    return text.str.replace(r"\s+", " ", regex=True).str.strip()
-
-
-def company_stem(names: pd.Series) -> pd.Series:
-    """:func:`normalise_name` without company suffixes (Inc, Ltd, 有限公司, ...), to spot the
-    same customer under a different legal-form spelling."""
-    text = normalise_name(names)
-    stem = text.str.replace(_SUFFIXES, " ", regex=True)
-    stem = stem.str.replace(r"\s+", " ", regex=True).str.strip()
-    return stem.where(stem.str.len() > 0, text)
+# -- rows against rows ------------------------------------------------------------------
 
 
 def duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -217,38 +232,50 @@ def missing_references(values: pd.Series, known: pd.Series) -> pd.Series:
     return values.notna() & ~values.isin(known.dropna().unique())
 
 
-def suspected_duplicates(
-    new: pd.DataFrame, existing: pd.DataFrame, key: str = "customer_id"
+def _unknown_customers(frame: pd.DataFrame, known: pd.Series) -> pd.DataFrame:
+    missing = missing_references(frame["customer_id"], known)
+    if not missing.any():
+        return empty_issues()
+    return pd.DataFrame({
+        "row": frame.index[missing.to_numpy()], "column": "customer_id",
+        "value": frame.loc[missing, "customer_id"].astype("object").to_numpy(),
+        "reason": "no such customer in the store or this import; import the customer first "
+                  "or fix the id"})
+
+
+def _combined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_issues()
+
+
+def target_issues(
+    frame: pd.DataFrame,
+    table: str,
+    mapped_issues: pd.DataFrame,
+    known_customers: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Customers whose company stem equals another customer's with a different id.
+    """Every problem of one mapped target's rows.
 
     Parameters
     ----------
-    new : pandas.DataFrame
-        Rows being loaded, with ``key`` and ``name``.
-    existing : pandas.DataFrame
-        Customers already in the store (``key``, ``name``).
+    frame : pandas.DataFrame
+        The mapped rows, indexed by source row.
+    table : str
+        Canonical table.
+    mapped_issues : pandas.DataFrame
+        Issues the mapping found (unparseable values, unknown lookups).
+    known_customers : pandas.Series, optional
+        Known ``customer_id`` values; when given, rows naming another customer are rejected.
 
     Returns
     -------
     pandas.DataFrame
-        ``record_id`` and ``detail`` (the other ids and names), one row per suspected record.
+        ``row``, ``column``, ``value``, ``reason``: the mapping's issues, schema failures,
+        unknown customers, then key duplicates among the rows without another problem.
     """
-    if new.empty:
-        return pd.DataFrame({"record_id": [], "detail": []})
-    pool = pd.concat(
-        [existing[[key, "name"]], new[[key, "name"]]], ignore_index=True
-    ).drop_duplicates(subset=[key], keep="last")
-    pool["stem"] = company_stem(pool["name"])
-    mine = new[[key, "name"]].copy()
-    mine["stem"] = company_stem(mine["name"])
-    pairs = mine.merge(pool, on="stem", suffixes=("", "_other"))
-    pairs = pairs[pairs[key] != pairs[f"{key}_other"]]
-    if pairs.empty:
-        return pd.DataFrame({"record_id": [], "detail": []})
-    pairs = pairs.sort_values([key, f"{key}_other"])
-    pairs["other"] = pairs["name_other"].astype(str) + " (" + pairs[f"{key}_other"] + ")"
-    detail = pairs.groupby(key, sort=True)["other"].agg("; ".join)
-    return pd.DataFrame(
-        {"record_id": detail.index.astype(str), "detail": "same company as " + detail.to_numpy()}
-    )
+    parts = [mapped_issues, validate_frame(frame, table)]
+    if known_customers is not None:
+        parts.append(_unknown_customers(frame, known_customers))
+    issues = _combined(parts)
+    clean = frame[~frame.index.isin(issues["row"])]
+    return _combined([issues, duplicate_keys(clean, table_specs()[table].key)])

@@ -1,21 +1,13 @@
-"""Mapping YAML: loading and its errors, header aliases, value maps, units, keys, lookups."""
+"""Mapping YAML: loading by name, its errors; a mapping that does not fit a file."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from salesanalysis.exceptions import ConfigError, MappingError
-from salesanalysis.intake.mapping import (
-    Target,
-    apply_target,
-    header_parts,
-    load_mapping,
-    shipped_mappings,
-    stable_id,
-)
+from salesanalysis.intake.fitting import select_source
+from salesanalysis.intake.mapping import load_mapping, shipped_mappings
 from salesanalysis.intake.pipeline import import_files
-from salesanalysis.intake.units import parse_date, parse_integer, parse_number
 from salesanalysis.store import Store
 
 
@@ -61,63 +53,10 @@ def test_mapped_column_missing_from_file_names_file_key_and_columns(tmp_path):
     assert "closest: 'Acount Name'" in msg and "columns in the file: Acount Name, Sector" in msg
 
 
-def test_bilingual_header_parts():
-    assert "客户名称" in header_parts("客户名称 / Customer name")
-    assert "customername" in header_parts("客户名称 / Customer name")
-    assert header_parts("采购需求/预算")[0] == "采购需求/预算"
-
-
-def test_units_currency_and_negatives():
-    values, bad = parse_number(pd.Series(["12万", "3.5万元", "¥1,200", "$3k", "1.5M", "€2,000.50",
-                                          "(1,200)", "1,5", "abc", ""]))
-    assert values[:7].tolist() == [120000, 35000, 1200, 3000, 1_500_000, 2000.5, -1200]
-    assert bad.tolist() == [False] * 7 + [True, True, False]
-    millions, _ = parse_number(pd.Series(["1100.04", "500k"]), unit=1e6)
-    assert millions.tolist() == [1100.04e6, 500e3]  # a suffix overrides the default unit
-    ints, bad = parse_integer(pd.Series(["1,200", "1.2万", "3.5"]))
-    assert ints.tolist()[:2] == [1200, 12000] and bad.tolist() == [False, False, True]
-
-
-def test_dates_with_mapping_formats_and_excel_values():
-    parsed, bad = parse_date(pd.Series(["03/04/2024", "2024年3月1日", "2024-02-30"]),
-                             formats=["%m/%d/%Y"])
-    assert parsed.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2024-03-04", "2024-03-01"]
-    assert bad.tolist() == [False, False, True]
-    serial, bad = parse_date(pd.Series([45292.0, None]))
-    assert str(serial[0].date()) == "2024-01-01" and not bad.any()
-
-
-def test_stable_ids_ignore_case_spacing_punctuation():
-    ids = stable_id(pd.DataFrame({"name": ["Acme Corp", " ACME  corp. ", "Acme Corporation", None]}),
-                    "cus_")
-    assert ids[0] == ids[1] != ids[2]
-    assert ids[0].startswith("cus_") and len(ids[0]) == 16
-    assert pd.isna(ids[3])
-    again = stable_id(pd.DataFrame({"name": ["acme corp"]}), "cus_")
-    assert again[0] == ids[0]  # same id on every import
-
-
-def test_value_maps_fixes_lookups():
-    raw = pd.DataFrame({"agent": ["Ann Lee", "ann  lee", "Bobby Tabels", ""], "stage": ["Won", "WON", "Lost", "Engaging"],
-                        "prod": ["GTXPro", "GTX Pro", "MG", "MG"], "id": ["o1", "o2", "o3", "o4"]},
-                       index=pd.Index([2, 3, 4, 5], name="_row"))
-    target = Target.model_validate({
-        "table": "opportunities",
-        "values": {"stage": {"Won": "won", "Lost": "lost", "Engaging": "proposal"},
-                   "outcome": {"Won": "won", "Lost": "lost", "Engaging": "open"}},
-        "fixes": {"product": {"GTXPro": "GTX Pro"}},
-        "lookups": {"rep_id": {"table": "reps", "value": "rep_id", "if_blank": "reject"}},
-    })
-    reps = pd.DataFrame({"rep_id": ["r1", "r2"], "name": ["Ann Lee", "Bobby Tables"]})
-    out = apply_target(raw, target, {"opportunity_id": "id", "rep_id": "agent", "stage": "stage",
-                                     "outcome": "stage", "product": "prod"},
-                       data_file="p.csv", reference=lambda table: reps)
-    assert out.frame["stage"].tolist() == ["won", "won", "lost", "proposal"]
-    assert out.frame["outcome"].tolist() == ["won", "won", "lost", "open"]
-    assert out.frame["product"].tolist() == ["GTX Pro", "GTX Pro", "MG", "MG"]
-    assert out.frame["rep_id"].tolist()[:2] == ["r1", "r1"]
-    assert "'GTXPro' corrected to 'GTX Pro' in 1 rows" in out.warnings[0]
-    issues = out.issues.set_index("row")
-    assert "no reps row with name or rep_id 'Bobby Tabels'" in issues.loc[4, "reason"]
-    assert "closest: 'Bobby Tables'" in issues.loc[4, "reason"]
-    assert "required reps name is missing" in issues.loc[5, "reason"]
+def test_template_mapping_picks_a_source_by_headers():
+    loaded = load_mapping(None)
+    name, _, plan = select_source(loaded, "x.csv", None, ["客户名称 / Customer name", "行业", "Extra"])
+    assert name == "customer_profiles"
+    assert plan.placed[0] == {"name": "客户名称 / Customer name", "industry": "行业"}
+    assert plan.unplaced == ["Extra"]
+    assert select_source(loaded, "x.csv", None, ["foo", "bar"]) is None

@@ -1,4 +1,4 @@
-"""Intake pipeline: reading encodings/delimiters, rejections with reasons, flags, idempotence,
+"""Intake pipeline: Chinese Excel CSVs, rejections with reasons, flags, idempotence,
 all-or-nothing imports."""
 
 from __future__ import annotations
@@ -7,13 +7,9 @@ import pandas as pd
 import pytest
 
 from salesanalysis.exceptions import IntakeError, MappingError
-from salesanalysis.intake import pipeline as intake
-from salesanalysis.intake.pipeline import (
-    detect_delimiter,
-    detect_encoding,
-    import_files,
-    read_source,
-)
+from salesanalysis.intake import loading
+from salesanalysis.intake.pipeline import import_files
+from salesanalysis.intake.readers import detect_encoding
 from salesanalysis.store import Store
 
 ZH_HEADER = "客户名称;所属行业;员工人数;年营收;当前痛点;首次接触时间"
@@ -46,19 +42,6 @@ def test_gbk_semicolon_crlf_csv_from_chinese_excel(tmp_path, store):
     row = summary.tables.set_index("table").loc["customers"]
     assert (row.rows_read, row.loaded, row.rejected, row.flagged) == (2, 2, 0, 1)
     assert "gb18030, delimiter ';'" in str(summary)
-
-
-def test_encodings_and_delimiters(tmp_path):
-    lines = ["name,industry", "Café Müller,retail"]
-    bom = write(tmp_path / "a.csv", lines, encoding="utf-8-sig")
-    assert read_source(bom)[0].encoding == "utf-8-sig"
-    assert list(read_source(bom)[0].frame.columns) == ["name", "industry"]
-    for delim in [";", "\t", "|"]:
-        f = write(tmp_path / "d.csv", [x.replace(",", delim) for x in lines])
-        table = read_source(f)[0]
-        assert table.delimiter == delim
-        assert table.frame.iloc[0].tolist() == ["Café Müller", "retail"]
-    assert detect_delimiter("a;b;c\n1;2;3\n") == ";"
 
 
 def test_rejected_rows_carry_every_reason_and_reimport_after_fix(tmp_path, store):
@@ -151,7 +134,7 @@ def test_import_is_all_or_nothing(tmp_path, store, monkeypatch):
     inter = write(tmp_path / "interactions.csv", [
         "interaction_id,customer_id,date,channel", "I1,C1,2024-01-02,call"])
     calls = {"n": 0}
-    real = intake._upsert_changed
+    real = loading.merge_changed_rows
 
     def failing(*args, **kwargs):
         calls["n"] += 1
@@ -159,12 +142,12 @@ def test_import_is_all_or_nothing(tmp_path, store, monkeypatch):
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(intake, "_upsert_changed", failing)
+    monkeypatch.setattr(loading, "merge_changed_rows", failing)
     with pytest.raises(RuntimeError):
         import_files(store, [good, inter], rejected_dir=tmp_path / "rej")
     assert store.count("customers") == 0
     assert store.count("import_batches") == 0
-    monkeypatch.setattr(intake, "_upsert_changed", real)
+    monkeypatch.setattr(loading, "merge_changed_rows", real)
     missing = tmp_path / "nope.csv"
     with pytest.raises(IntakeError, match="nope.csv: no such file"):
         import_files(store, [good, missing], rejected_dir=tmp_path / "rej")

@@ -8,7 +8,9 @@ import datetime as dt
 import openpyxl
 import pytest
 
+from salesanalysis import vocab
 from salesanalysis.exceptions import ParameterError
+from salesanalysis.intake.mapping import load_mapping
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.intake.template import FIELDS, write_template
 from salesanalysis.store import Store
@@ -89,3 +91,24 @@ def test_filled_template_imports_cleanly_without_mapping(tmp_path, lang):
             ["need_description", "not_quantified"]]
         attrs = store.query("SELECT attribute, value FROM custom_attributes ORDER BY attribute")
         assert attrs["value"].tolist() == ["5", "2023-05 采购2台"]
+
+
+def test_drop_downs_of_enumerations_come_from_the_vocabulary():
+    by_en = {f.en: f for f in FIELDS}
+    kinds = {"Status": "customer_status", "Brand value": "brand_value",
+             "Decision role": "decision_role", "Attitude": "attitude", "Channel": "channel",
+             "Stage": "stage"}
+    for header, kind in kinds.items():
+        assert by_en[header].en_choices == vocab.values(kind)
+        assert len(by_en[header].zh_choices) == len(vocab.values(kind))
+    # every Chinese drop-down value is one the built-in mapping translates
+    targets = [t for s in load_mapping(None).mapping.sources.values() for t in s.targets]
+    column = {"Status": "status", "Brand value": "brand_value", "Decision role": "decision_role",
+              "Attitude": "attitude", "Channel": "channel", "Stage": "stage"}
+    for header, col in column.items():
+        maps = [t.values[col] for t in targets if col in t.values]
+        field = by_en[header]
+        for zh, en in zip(field.zh_choices, field.en_choices, strict=True):
+            assert any(m.get(zh) == en for m in maps), (header, zh)
+        for value, label in vocab.labels(kinds[header], "zh").items():  # vocabulary labels too
+            assert any(m.get(label) == value for m in maps), (header, label)

@@ -10,6 +10,7 @@ from salesanalysis.intake.validation import (
     missing_references,
     suspected_duplicates,
     table_specs,
+    target_issues,
     validate_frame,
 )
 
@@ -75,7 +76,8 @@ def test_duplicate_keys_keep_first_and_name_it():
     assert dups["reason"].str.contains("as row 2").all()
 
 
-def test_suspected_duplicates_across_suffix_case_spacing():
+def test_names_are_still_importable_from_validation():
+    # reports.quality imported company_stem from here; the definitions live in intake.names
     assert company_stem(pd.Series(["ACME Corp.", "acme  corporation", "北京星辰科技有限公司"])).tolist() == [
         "acme", "acme", "北京星辰科技"]
     new = pd.DataFrame({"customer_id": ["n1", "n2"], "name": ["Acme Ltd", "Zeta"]})
@@ -88,3 +90,16 @@ def test_suspected_duplicates_across_suffix_case_spacing():
 def test_missing_references():
     refs = missing_references(pd.Series(["C1", "C9", None]), pd.Series(["C1", "C2"]))
     assert refs.tolist() == [False, True, False]
+
+
+def test_target_issues_reject_unknown_customers_and_later_duplicates():
+    f = frame({"interaction_id": pd.array(["I1", "I1", "I2", "I3"], dtype="string"),
+               "customer_id": pd.array(["C1", "C1", "C9", "C1"], dtype="string"),
+               "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", None])},
+              [2, 3, 4, 5])
+    issues = target_issues(f, "interactions", pd.DataFrame(), pd.Series(["C1"]))
+    by_row = issues.set_index("row")["reason"]
+    assert by_row[4].startswith("no such customer")
+    assert by_row[5] == "required value is missing; fill it in"
+    assert "same interaction_id as row 2" in by_row[3]
+    assert sorted(issues["row"]) == [3, 4, 5]

@@ -1,4 +1,5 @@
--- Headline KPIs of one month [$first, $last] for the customers in scope (see review_scope.sql).
+-- Headline KPIs of one month [$first, $last] for the customers in scope (owned by
+-- reps of team $team; every customer when $team is NULL).
 -- One row; every count is 0 (and every amount 0.0) when nothing happened.
 WITH scope AS (
     SELECT c.customer_id

@@ -1,7 +1,7 @@
--- Opportunities open at the end of the month ending $last, one row each, with their stage at
--- month end: the furthest open stage recorded for the customer in interactions between the
--- opportunity's creation and month end; without such history, the recorded stage of an
--- opportunity that is still open; otherwise lead.
+-- Opportunities open at the end of the month ending $last, one row each, with the rank
+-- (vocab.STAGE_RANK) of their stage at month end: the furthest open stage recorded for the
+-- customer in interactions between the opportunity's creation and month end; without such
+-- history, the recorded stage of an opportunity that is still open; otherwise lead.
 WITH scope AS (
     SELECT c.customer_id
     FROM customers AS c
@@ -30,8 +30,10 @@ history AS (
     GROUP BY o.opportunity_id
 )
 SELECT o.opportunity_id, o.amount,
-       coalesce(h.rank, CASE WHEN o.outcome = {{outcome_open}} THEN cur.rank END, 1) AS stage_rank
+       coalesce(h.rank, CASE WHEN o.outcome = {{outcome_open}} THEN cur.rank END,
+                first_rank.rank) AS stage_rank
 FROM open_opps AS o
+CROSS JOIN (SELECT rank FROM stage_rank WHERE stage = {{stage_lead}}) AS first_rank
 LEFT JOIN history AS h ON h.opportunity_id = o.opportunity_id
 LEFT JOIN stage_rank AS cur ON cur.stage = o.stage
 ORDER BY o.opportunity_id

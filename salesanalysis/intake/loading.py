@@ -1,0 +1,163 @@
+"""Writing one import's results through the store: rows, flags, rejects, attributes, batches.
+
+Everything here runs inside the import's one transaction. Per file (or sheet) and table:
+changed rows are upserted by primary key (only the columns the file provides are updated;
+rows identical to the store are counted ``unchanged`` and not rewritten, so importing the
+same file twice changes nothing); flags of the loaded records are replaced by this import's
+for the columns it provides (:data:`~salesanalysis.intake.flags.RECORD_FLAGS` whatever the
+columns); rejected rows go to ``rejected_rows`` (raw row as JSON + reasons); unplaced source
+columns go to ``custom_attributes`` (long format); and one ``import_batches`` row records the
+file hash, time and counts. The SQL is the store's (:mod:`salesanalysis.store.writes` and
+``sql/intake_*.sql``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from salesanalysis.intake.flags import RECORD_FLAGS, empty_flags
+from salesanalysis.intake.readers import SourceTable
+from salesanalysis.intake.rejects import MIDNIGHT, rejected_records
+from salesanalysis.intake.units import blank_mask
+from salesanalysis.store import Store, load_sql, table_specs
+from salesanalysis.store.writes import (
+    insert_rejected_rows,
+    merge_changed_rows,
+    merge_custom_attributes,
+    replace_flags,
+)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One file (or sheet) loaded into one table: the unit ``import_batches`` records."""
+
+    batch_id: str
+    source: SourceTable
+    table: str
+    mapping: str
+    imported_at: datetime
+
+
+def new_batch(source: SourceTable, table: str, mapping: str, imported_at: datetime) -> Batch:
+    """A batch with a fresh id: the import time and 10 random hex digits."""
+    batch_id = f"{imported_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:10]}"
+    return Batch(batch_id, source, table, mapping, imported_at)
+
+
+@dataclass
+class TableLoad:
+    """What one source table gives one canonical table (one or more targets)."""
+
+    table: str
+    rows_read: int = 0
+    skipped: int = 0
+    #: (rows that load, columns the file provides) per target
+    written: list[tuple[pd.DataFrame, list[str]]] = field(default_factory=list)
+    #: reason lines (``row``, ``text``, ...) per target
+    issues: list[pd.DataFrame] = field(default_factory=list)
+    #: flags (``record_id``, ``column_name``, ``flag``, ``detail``) per target
+    flags: list[pd.DataFrame] = field(default_factory=list)
+
+    @property
+    def loaded(self) -> int:
+        """Rows that load."""
+        return sum(len(good) for good, _ in self.written)
+
+
+@dataclass
+class LoadCounts:
+    """Counts of one batch, as the import summary shows them."""
+
+    rows_read: int
+    loaded: int
+    rejected: int
+    flagged: int
+    unchanged: int
+    skipped: int
+    flags: dict[str, int]
+
+
+def record_batch(store: Store, batch: Batch, *, rows: int, loaded: int, rejected: int,
+                 flagged: int) -> None:
+    """Write the ``import_batches`` row of a batch."""
+    store.con.execute(load_sql("intake_record_batch"), {
+        "batch_id": batch.batch_id, "source_file": str(batch.source.path),
+        "file_hash": batch.source.file_hash, "mapping": batch.mapping,
+        "imported_at": batch.imported_at, "table_name": batch.table, "n_rows": rows,
+        "loaded": loaded, "rejected": rejected, "flagged": flagged,
+    })
+
+
+def write_rejected(store: Store, batch: Batch, lines: pd.DataFrame) -> None:
+    """Write the rejected rows of a batch (``lines``: ``row`` and reason ``text``)."""
+    if len(lines):
+        insert_rejected_rows(store, rejected_records(batch.batch_id, batch.table, batch.source,
+                                                     lines))
+
+
+def load_table(store: Store, batch: Batch, load: TableLoad) -> LoadCounts:
+    """Write what a source table gives a table: changed rows, flags, rejects, the batch.
+
+    Returns
+    -------
+    LoadCounts
+        Rows read, loaded, rejected (distinct rows), flagged (distinct records), unchanged,
+        skipped, and records per flag.
+    """
+    key = table_specs()[load.table].key[0]
+    unchanged = 0
+    for good, provided in load.written:
+        unchanged += len(good) - merge_changed_rows(store, load.table, good, list(provided))
+    flags = pd.concat(load.flags or [empty_flags()], ignore_index=True).drop_duplicates(
+        ["record_id", "column_name", "flag"])
+    provided_cols = sorted({c for _, cols in load.written for c in cols})
+    ids = [good[key] for good, _ in load.written]
+    loaded_ids = pd.concat(ids) if ids else pd.Series([], dtype="string")
+    replace_flags(store, load.table, batch.batch_id, loaded_ids, provided_cols, flags,
+                  RECORD_FLAGS)
+    lines = pd.concat(load.issues or [pd.DataFrame({"row": [], "text": []})], ignore_index=True)
+    write_rejected(store, batch, lines)
+    rejected = lines["row"].nunique() if len(lines) else 0
+    flagged = flags["record_id"].nunique() if len(flags) else 0
+    record_batch(store, batch, rows=load.rows_read, loaded=load.loaded, rejected=rejected,
+                 flagged=flagged)
+    per_flag = flags.groupby("flag")["record_id"].nunique() if len(flags) else pd.Series()
+    return LoadCounts(load.rows_read, load.loaded, rejected, flagged, unchanged, load.skipped,
+                      {str(f): int(n) for f, n in per_flag.items()})
+
+
+def load_attributes(store: Store, batch: Batch, wide: pd.DataFrame) -> int:
+    """Write custom columns as attributes of their records.
+
+    Parameters
+    ----------
+    store : Store
+        The open store.
+    batch : Batch
+        The batch; its table is the records' table.
+    wide : pandas.DataFrame
+        ``record_id`` and one column per attribute, as read.
+
+    Returns
+    -------
+    int
+        Records with a new or changed value.
+    """
+    long = wide.melt(id_vars="record_id", var_name="attribute", value_name="value")
+    long = long[~blank_mask(long["value"])]
+    if long.empty:
+        return 0
+    # Excel dates read as timestamps: keep the date only
+    value = long["value"].astype("string").str.replace(MIDNIGHT, "", regex=True)
+    long = pd.DataFrame({"table_name": batch.table,
+                         "record_id": long["record_id"].astype("string"),
+                         "attribute": long["attribute"].astype("string"),
+                         "value": pd.Series(value, index=long.index).astype("string").str.strip(),
+                         "batch_id": batch.batch_id})
+    long = long.drop_duplicates(["record_id", "attribute"], keep="last")
+    return merge_custom_attributes(store, long)

@@ -1,0 +1,282 @@
+"""Writes that merge frames into the store: changed rows, custom attributes, flags, rejects.
+
+The static statements of the intake live in ``sql/intake_*.sql`` (:func:`load_sql`); the
+statements here are the ones that cannot: they name a table or a column list only known at
+run time, or read a pandas frame registered with the connection. Each function takes a
+:class:`~salesanalysis.store.connection.Store` and runs inside the caller's transaction.
+
+Frames are registered as views and intermediate results kept in temporary tables under
+unique names (``_w_<what>_<uuid4 hex>``), so concurrent runs on one connection never collide;
+both are dropped when the statement is done (after a failed statement the caller's rollback
+drops them).
+
+DuckDB-only statements held here, and why:
+
+- **registering a pandas frame as a view** (``con.register`` / ``con.unregister``, in
+  :func:`registered`): the frames come from pandas; a warehouse would load them into a
+  staging table instead.
+- ``CREATE TEMP TABLE ... AS SELECT`` (in :func:`temp_table`): the changed rows of a merge are
+  computed once, then counted and written; DuckDB keeps temporary tables per connection.
+- ``INSERT INTO <table> (...) SELECT ... ON CONFLICT (<key>) DO UPDATE SET c = excluded.c``
+  (or ``DO NOTHING`` when the file gives only the key) in :func:`merge_changed_rows`, and
+  ``INSERT INTO custom_attributes ... ON CONFLICT (table_name, record_id, attribute) DO
+  UPDATE`` in :func:`merge_custom_attributes`: an upsert that updates only the columns the
+  file provides (PostgreSQL syntax as well; Spark and warehouses write it as ``MERGE INTO``).
+  DuckDB's ``INSERT OR REPLACE`` would reset the columns the file does not provide.
+
+Portable but built at run time: ``SELECT <columns> FROM <table>`` (:func:`table_rows`), the
+``EXCEPT`` finding changed rows (:func:`merge_changed_rows`), the ``DELETE`` / ``INSERT ...
+WHERE NOT EXISTS`` pair of :func:`replace_flags`, and :func:`insert_rejected_rows`; they
+name registered views. No double-quoted identifiers, no list literals, no select alias
+reused inside its own select.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import duckdb
+import pandas as pd
+
+from salesanalysis.exceptions import StoreError
+from salesanalysis.store.connection import Store
+from salesanalysis.store.schema import TableSpec, schema_catalogue
+
+#: Columns of the bookkeeping tables, in the order the frames given here carry them.
+CUSTOM_ATTRIBUTE_COLUMNS = ("table_name", "record_id", "attribute", "value", "batch_id")
+FLAGGED_ROW_COLUMNS = ("batch_id", "table_name", "record_id", "column_name", "flag", "detail")
+REJECTED_COLUMNS = ("batch_id", "table_name", "source_file", "source_row", "raw", "reasons")
+
+
+def _unique(what: str) -> str:
+    return f"_w_{what}_{uuid.uuid4().hex}"
+
+
+def _spec(table: str) -> TableSpec:
+    """The table's spec from the catalogue; an unknown name is an error (names are
+    interpolated into SQL only after this check)."""
+    catalogue = schema_catalogue()
+    if table not in catalogue:
+        raise StoreError(f"no table {table!r} in the schema; tables: {', '.join(catalogue)}")
+    return catalogue[table]
+
+
+def _quietly(store: Store, statement: str) -> None:
+    """Run a clean-up statement; inside an aborted transaction the rollback does it."""
+    try:
+        store.con.execute(statement)
+    except duckdb.TransactionException:
+        pass
+
+
+@contextmanager
+def registered(store: Store, frame: pd.DataFrame, what: str = "frame") -> Iterator[str]:
+    """Register ``frame`` as a view under a unique name for the block; yield the name.
+
+    Parameters
+    ----------
+    store : Store
+        The open store.
+    frame : pandas.DataFrame
+        The rows to expose to SQL.
+    what : str, default "frame"
+        Part of the view name (for readable query plans).
+    """
+    name = _unique(what)
+    store.con.register(name, frame)
+    try:
+        yield name
+    finally:
+        try:
+            store.con.unregister(name)
+        except duckdb.TransactionException:
+            pass  # a failed statement aborted the transaction; its rollback drops the view
+
+
+@contextmanager
+def temp_table(store: Store, select: str, what: str = "rows") -> Iterator[str]:
+    """Create a temporary table from ``select`` under a unique name for the block; yield it."""
+    name = _unique(what)
+    store.con.execute(f"CREATE TEMP TABLE {name} AS {select}")
+    try:
+        yield name
+    finally:
+        _quietly(store, f"DROP TABLE IF EXISTS {name}")
+
+
+def table_rows(store: Store, table: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every row of ``table`` (all columns, or ``columns``), in the store's order.
+
+    Raises
+    ------
+    StoreError
+        For a table or column the schema does not have.
+    """
+    spec = _spec(table)
+    unknown = [c for c in columns or () if c not in spec.columns]
+    if unknown:
+        raise StoreError(f"table {table!r} has no column(s) {', '.join(unknown)}")
+    listed = ", ".join(columns) if columns else ", ".join(spec.columns)
+    return store.query(f"SELECT {listed} FROM {table}")
+
+
+def _count(store: Store, sql: str) -> int:
+    return int(store.con.execute(sql).fetchone()[0])
+
+
+def merge_changed_rows(
+    store: Store, table: str, frame: pd.DataFrame, columns: Sequence[str]
+) -> int:
+    """Upsert the rows of ``frame`` that differ from the store in ``columns``.
+
+    Parameters
+    ----------
+    store : Store
+        The open store (the caller holds the transaction).
+    table : str
+        A table with a primary key.
+    frame : pandas.DataFrame
+        Rows with the key columns and ``columns``; keys must be unique.
+    columns : sequence of str
+        The columns the source provides: only these are compared and updated (columns of
+        ``frame`` or ``table`` not listed are left as they are).
+
+    Returns
+    -------
+    int
+        The number of rows written (new or changed); the others were identical.
+    """
+    if frame.empty:
+        return 0
+    spec = _spec(table)
+    cols = [c for c in spec.columns if c in columns and c in frame]
+    listed = ", ".join(cols)
+    casts = ", ".join(f"CAST({c} AS {spec.columns[c].sql_type}) AS {c}" for c in cols)
+    updates = [c for c in cols if c not in spec.key]
+    action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
+              if updates else "DO NOTHING")
+    with (
+        registered(store, frame[cols].reset_index(drop=True), "rows") as rows,
+        temp_table(store, f"SELECT {casts} FROM {rows} EXCEPT SELECT {listed} FROM {table}",
+                   "changed") as changed,
+    ):
+        n = _count(store, f"SELECT count(*) FROM {changed}")
+        if n:
+            store.con.execute(
+                f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {changed} "
+                f"ON CONFLICT ({', '.join(spec.key)}) {action}"
+            )
+    return n
+
+
+def merge_custom_attributes(store: Store, frame: pd.DataFrame) -> int:
+    """Write custom attributes (long format), keeping values that did not change.
+
+    Parameters
+    ----------
+    store : Store
+        The open store.
+    frame : pandas.DataFrame
+        :data:`CUSTOM_ATTRIBUTE_COLUMNS`, at most one row per (table_name, record_id,
+        attribute).
+
+    Returns
+    -------
+    int
+        The number of records with a new or changed value.
+    """
+    if frame.empty:
+        return 0
+    listed = ", ".join(CUSTOM_ATTRIBUTE_COLUMNS)
+    with registered(store, frame[list(CUSTOM_ATTRIBUTE_COLUMNS)], "attributes") as new:
+        select = (
+            f"SELECT {', '.join('a.' + c for c in CUSTOM_ATTRIBUTE_COLUMNS)} FROM {new} AS a "
+            "WHERE NOT EXISTS (SELECT 1 FROM custom_attributes AS c "
+            "WHERE c.table_name = a.table_name AND c.record_id = a.record_id "
+            "AND c.attribute = a.attribute AND c.value IS NOT DISTINCT FROM a.value)"
+        )
+        with temp_table(store, select, "changed") as changed:
+            n = _count(store, f"SELECT count(DISTINCT record_id) FROM {changed}")
+            store.con.execute(
+                f"INSERT INTO custom_attributes ({listed}) SELECT {listed} FROM {changed} "
+                "ON CONFLICT (table_name, record_id, attribute) DO UPDATE SET "
+                "value = excluded.value, batch_id = excluded.batch_id"
+            )
+    return n
+
+
+def replace_flags(
+    store: Store,
+    table: str,
+    batch_id: str,
+    record_ids: pd.Series,
+    columns: Sequence[str],
+    flags: pd.DataFrame,
+    record_flags: Sequence[str] = (),
+) -> None:
+    """Make the flags of some records match a new check of them.
+
+    Standing flags of ``record_ids`` on ``columns`` (or named in ``record_flags``, whatever
+    their column) that ``flags`` no longer has are deleted; flags new in ``flags`` are
+    inserted; flags in both keep their row (and so the batch that first raised them).
+
+    Parameters
+    ----------
+    store : Store
+        The open store.
+    table : str
+        The table the records belong to.
+    batch_id : str
+        The batch new flags are written under.
+    record_ids : pandas.Series
+        The records checked.
+    columns : sequence of str
+        The columns checked.
+    flags : pandas.DataFrame
+        ``record_id``, ``column_name``, ``flag``, ``detail``: the flags the check raised.
+    record_flags : sequence of str, optional
+        Flags about whole records, replaced whichever columns were checked.
+    """
+    ids = pd.DataFrame({"record_id": record_ids.astype("string").to_numpy()}).drop_duplicates()
+    checked = pd.DataFrame({"column_name": pd.Series(list(columns), dtype="string")})
+    whole = pd.DataFrame({"flag": pd.Series(list(record_flags), dtype="string")})
+    new_flags = pd.DataFrame({
+        "batch_id": batch_id, "table_name": table,
+        **{c: flags[c].astype("string").to_numpy() for c in FLAGGED_ROW_COLUMNS[2:]},
+    })
+    listed = ", ".join(FLAGGED_ROW_COLUMNS)
+    with (
+        registered(store, ids, "ids") as ids_view,
+        registered(store, checked, "columns") as cols_view,
+        registered(store, whole, "record_flags") as whole_view,
+        registered(store, new_flags, "flags") as new_view,
+    ):
+        store.con.execute(
+            f"DELETE FROM flagged_rows WHERE table_name = ? "
+            f"AND record_id IN (SELECT record_id FROM {ids_view}) "
+            f"AND (column_name IN (SELECT column_name FROM {cols_view}) "
+            f"OR flag IN (SELECT flag FROM {whole_view})) "
+            f"AND NOT EXISTS (SELECT 1 FROM {new_view} AS n "
+            "WHERE n.record_id = flagged_rows.record_id "
+            "AND n.column_name = flagged_rows.column_name AND n.flag = flagged_rows.flag)",
+            [table],
+        )
+        store.con.execute(
+            f"INSERT INTO flagged_rows ({listed}) "
+            f"SELECT {', '.join('n.' + c for c in FLAGGED_ROW_COLUMNS)} FROM {new_view} AS n "
+            "WHERE NOT EXISTS (SELECT 1 FROM flagged_rows AS f "
+            "WHERE f.table_name = n.table_name AND f.record_id = n.record_id "
+            "AND f.column_name = n.column_name AND f.flag = n.flag)"
+        )
+
+
+def insert_rejected_rows(store: Store, frame: pd.DataFrame) -> int:
+    """Append rejected source rows (:data:`REJECTED_COLUMNS`); return how many."""
+    if frame.empty:
+        return 0
+    listed = ", ".join(REJECTED_COLUMNS)
+    with registered(store, frame[list(REJECTED_COLUMNS)], "rejected") as rows:
+        store.con.execute(f"INSERT INTO rejected_rows ({listed}) SELECT {listed} FROM {rows}")
+    return len(frame)
