@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from salesanalysis.reports import charts, quality, review
+from salesanalysis.reports import charts, completeness, kpis, performance, pipeline, quality
 from salesanalysis.sample.builder import load_sample
-from salesanalysis.store import Store
+from salesanalysis.store import Store, scope
 
 
 def _timed(label: str, func: Callable[[], object], figures: dict[str, float]) -> object:
@@ -40,22 +40,22 @@ def main(n_customers: int = 100_000, seed: int = 42) -> dict[str, float]:
             print(f"store: {n_customers:,} customers, {counts.get('interactions', 0):,} "
                   f"interactions, {counts.get('opportunities', 0):,} opportunities "
                   f"(built in {time.perf_counter() - started:.1f} s)")
-            month = review.resolve_month(store, None)
+            month = scope.resolve_month(store, None)
             print(f"review metrics for {month}:")
-            kpis = _timed("monthly_kpis", lambda: review.monthly_kpis(store, month), figures)
+            headline = _timed("monthly_kpis", lambda: kpis.monthly_kpis(store, month), figures)
             stage = _timed("open_pipeline_by_stage",
-                           lambda: review.open_pipeline_by_stage(store, month), figures)
+                           lambda: pipeline.open_pipeline_by_stage(store, month), figures)
             funnel = _timed("pipeline_funnel (12 months)",
-                            lambda: review.pipeline_funnel(store, month), figures)
+                            lambda: pipeline.pipeline_funnel(store, month), figures)
             by_rep = _timed("performance_by rep",
-                            lambda: review.performance_by(store, month, "rep"), figures)
+                            lambda: performance.performance_by(store, month, "rep"), figures)
             by_ind = _timed("performance_by industry",
-                            lambda: review.performance_by(store, month, "industry"), figures)
-            team = review.teams(store)[0]
+                            lambda: performance.performance_by(store, month, "industry"), figures)
+            team = scope.teams(store)[0]
             _timed(f"monthly_kpis team={team}",
-                   lambda: review.monthly_kpis(store, month, team), figures)
+                   lambda: kpis.monthly_kpis(store, month, team), figures)
             print("charts:")
-            _timed("plot_kpis", lambda: charts.figure_png(charts.plot_kpis(kpis)), figures)
+            _timed("plot_kpis", lambda: charts.figure_png(charts.plot_kpis(headline)), figures)
             _timed("plot_pipeline_by_stage",
                    lambda: charts.figure_png(charts.plot_pipeline_by_stage(stage)), figures)
             _timed("plot_funnel", lambda: charts.figure_png(charts.plot_funnel(funnel)), figures)
@@ -64,10 +64,10 @@ def main(n_customers: int = 100_000, seed: int = 42) -> dict[str, float]:
             _timed("plot_performance industry",
                    lambda: charts.figure_png(charts.plot_performance(by_ind, "industry")), figures)
             print("data quality:")
-            _timed("completeness_by_field", lambda: quality.completeness_by_field(store), figures)
-            _timed("completeness_by_rep", lambda: quality.completeness_by_rep(store), figures)
-            _timed("unquantified_by_rep", lambda: quality.unquantified_by_rep(store), figures)
-            _timed("unquantified_entries", lambda: quality.unquantified_entries(store), figures)
+            _timed("completeness_by_field", lambda: completeness.completeness_by_field(store), figures)
+            _timed("completeness_by_rep", lambda: completeness.completeness_by_rep(store), figures)
+            _timed("unquantified_by_rep", lambda: completeness.unquantified_by_rep(store), figures)
+            _timed("unquantified_entries", lambda: completeness.unquantified_entries(store), figures)
             _timed("rejected_by_reason", lambda: quality.rejected_by_reason(store), figures)
             _timed("suspected_duplicates", lambda: quality.suspected_duplicates(store), figures)
             _timed("stale_customers", lambda: quality.stale_customers(store), figures)

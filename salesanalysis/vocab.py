@@ -26,13 +26,13 @@ VOCABULARY: Mapping[str, Mapping[str, Mapping[str, str]]] = MappingProxyType({
         "need_confirmation": {"en": "Need confirmed", "zh": "需求确认"},
         "proposal": {"en": "Proposal", "zh": "方案报价"},
         "negotiation": {"en": "Negotiation", "zh": "商务谈判"},
-        "won": {"en": "Won", "zh": "成交"},
-        "lost": {"en": "Lost", "zh": "丢单"},
+        "won": {"en": "Won", "zh": "赢单"},
+        "lost": {"en": "Lost", "zh": "输单"},
     },
     "outcome": {
         "open": {"en": "Open", "zh": "进行中"},
         "won": {"en": "Won", "zh": "赢单"},
-        "lost": {"en": "Lost", "zh": "丢单"},
+        "lost": {"en": "Lost", "zh": "输单"},
     },
     "grade": {
         "A": {"en": "A", "zh": "A"},

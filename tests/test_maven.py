@@ -80,7 +80,7 @@ def test_second_import_adds_no_duplicates(imported):
 def test_grading_and_review_work_on_the_maven_store(imported):
     from salesanalysis.grading import backtest_grades, score_store
     from salesanalysis.reports.grade_review import grade_review
-    from salesanalysis.reports.review import monthly_kpis
+    from salesanalysis.reports.kpis import monthly_kpis
     from salesanalysis.store.scope import latest_complete_month
 
     store, _, _ = imported

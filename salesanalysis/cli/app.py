@@ -1,7 +1,9 @@
 """The ``salesanalysis`` command line: thin wrappers that call the package and print results.
 
-Every command prints what it did in a few lines and exits non-zero with a one-line reason on
-bad input (any :class:`~salesanalysis.exceptions.SalesAnalysisError`).
+Commands: ``init`` (create the store, optionally with sample data and its currency),
+``sample``, ``import``, ``template``, ``score`` and ``report``. Every command prints what it
+did in a few lines and exits non-zero with a one-line reason on bad input (any
+:class:`~salesanalysis.exceptions.SalesAnalysisError`); usage errors exit 2.
 """
 
 from __future__ import annotations
@@ -14,7 +16,16 @@ import duckdb
 import typer
 
 from salesanalysis.exceptions import ParameterError, SalesAnalysisError
-from salesanalysis.store import Store, default_db_path
+from salesanalysis.formatting import format_count, format_date
+from salesanalysis.grading import score_store
+from salesanalysis.intake.pipeline import import_files
+from salesanalysis.intake.template import write_template
+from salesanalysis.reports.parameters import parse_cli_parameters
+from salesanalysis.reports.runner import run_report
+from salesanalysis.reports.workbooks import export_grades
+from salesanalysis.sample.builder import generate_sample, load_sample, write_sample_csv
+from salesanalysis.store import CANONICAL_TABLES, Store, default_db_path, using_store
+from salesanalysis.vocab import GRADES
 
 app = typer.Typer(
     name="salesanalysis",
@@ -59,11 +70,21 @@ def init(
     replace: Annotated[
         bool, typer.Option("--replace", help="With --sample: overwrite data already in the store.")
     ] = False,
+    currency: Annotated[
+        str | None,
+        typer.Option("--currency", metavar="CODE",
+                     help="Currency of every amount in the store, e.g. CNY, USD, EUR."),
+    ] = None,
 ) -> None:
-    """Create the store (schema and bookkeeping tables); optionally fill it with sample data."""
+    """Create the store (schema and bookkeeping tables); optionally fill it with sample data
+    and record the currency its amounts are in (reports say it once)."""
     existed = state.db.exists()
+    # init, sample and import may create the file: Store(create=True); using_store only opens
     with Store(state.db, create=True) as store:
         _echo(f"{'opened' if existed else 'created'} store {store.path} (schema v{store.schema_version})")
+        if currency is not None:
+            store.set_currency(currency)
+            _echo(f"amounts are in {store.currency}")
         if sample:
             _load_sample(
                 store, seed=seed, customers=customers, months=18, locale=locale, replace=replace
@@ -87,8 +108,6 @@ def sample_cmd(
 
     A store that already holds data is only overwritten with --replace."""
     if out is not None:
-        from salesanalysis.sample.builder import generate_sample, write_sample_csv
-
         tables = generate_sample(n_customers=customers, months=months, seed=seed, locale=locale)
         for path in write_sample_csv(tables, out):
             _echo(f"wrote {path}")
@@ -102,20 +121,18 @@ def sample_cmd(
 def _load_sample(
     store: Store, *, seed: int, customers: int, months: int, locale: str, replace: bool = False
 ) -> None:
-    from salesanalysis.sample.builder import load_sample
-    from salesanalysis.store import CANONICAL_TABLES
-
     held = {t: store.count(t) for t in ("customers", "opportunities", "interactions")}
     if any(held.values()) and not replace:
         raise ParameterError(
-            f"{store.path} already holds data ({', '.join(f'{n:,} {t}' for t, n in held.items())});"
+            f"{store.path} already holds data "
+            f"({', '.join(f'{format_count(n)} {t}' for t, n in held.items())});"
             " sample data would replace all of "
             f"{', '.join(CANONICAL_TABLES)}: pass --replace to do so, or use another --db"
         )
 
     counts = load_sample(store, n_customers=customers, months=months, seed=seed, locale=locale)
     _echo(f"sample data (seed {seed}, locale {locale}) written to {store.path}:")
-    _echo("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+    _echo("  " + ", ".join(f"{format_count(n)} {table}" for table, n in counts.items()))
 
 
 @app.command("import")
@@ -129,9 +146,7 @@ def import_cmd(
     ] = Path("data/rejected"),
 ) -> None:
     """Import CRM/Excel exports through a mapping; bad rows are quarantined with reasons."""
-    from salesanalysis.intake.pipeline import import_files
-
-    with Store(state.db, create=True) as store:
+    with Store(state.db, create=True) as store:  # an import may start a new store
         summary = import_files(store, files, mapping=mapping, rejected_dir=rejected_dir)
     _echo(str(summary))
 
@@ -142,8 +157,6 @@ def template(
     out: Annotated[Path, typer.Option(help="Workbook to write.")] = Path("customer_intake_template.xlsx"),
 ) -> None:
     """Write the customer intake workbook (bilingual headers, drop-downs, instructions)."""
-    from salesanalysis.intake.template import write_template
-
     path = write_template(out, lang=lang)
     _echo(f"wrote intake template {path}")
 
@@ -155,18 +168,15 @@ def score(
     out: Annotated[Path | None, typer.Option(help="Also write grades to .xlsx or .csv.")] = None,
 ) -> None:
     """Grade customers A/B/C and store the grades with as_of and the config hash."""
-    from salesanalysis.grading.scoring import score_store
-    from salesanalysis.reports.workbooks import export_grades
-
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")
-    with Store(state.db) as store:
+    with using_store(state.db) as store:
         grades = score_store(store, config=config, as_of=as_of)
-    counts = grades["grade"].value_counts().reindex(["A", "B", "C"], fill_value=0)
+    counts = grades["grade"].value_counts().reindex(list(GRADES), fill_value=0)
     _echo(
-        f"graded {len(grades):,} customers as of {grades['as_of'].iloc[0]} "
-        f"(config {grades['config_hash'].iloc[0]}): "
-        + ", ".join(f"{g} {n:,}" for g, n in counts.items())
+        f"graded {format_count(len(grades))} customers as of "
+        f"{format_date(grades['as_of'].iloc[0])} (config {grades['config_hash'].iloc[0]}): "
+        + ", ".join(f"{g} {format_count(n)}" for g, n in counts.items())
     )
     if out is not None:
         _echo(f"wrote {export_grades(grades, out)}")
@@ -186,8 +196,6 @@ def report(
     notebooks_dir: Annotated[Path | None, typer.Option(help="Folder of report notebooks.")] = None,
 ) -> None:
     """Render a report notebook with Papermill into reports/<month>/<name>.html."""
-    from salesanalysis.reports.runner import parse_cli_parameters, run_report
-
     result = run_report(
         name,
         month=month,
@@ -202,7 +210,8 @@ def report(
 
 
 def _join_param_pairs(argv: list[str]) -> list[str]:
-    """Accept Papermill's ``-p NAME VALUE`` as well as ``-p NAME=VALUE``."""
+    """Accept Papermill's ``-p NAME VALUE`` as well as ``-p NAME=VALUE`` (the latter is what
+    typer parses)."""
     out: list[str] = []
     i = 0
     while i < len(argv):
@@ -217,7 +226,18 @@ def _join_param_pairs(argv: list[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script; turns package errors into one-line messages."""
+    """Entry point of the console script; turns package errors into one-line messages.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``).
+
+    Raises
+    ------
+    SystemExit
+        1 on a package or store error, 2 on a usage error, 130 when aborted.
+    """
     args = _join_param_pairs(list(sys.argv[1:] if argv is None else argv))
     try:
         app(args=args, standalone_mode=False)

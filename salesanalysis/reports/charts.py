@@ -1,11 +1,12 @@
-"""Figure builders of the review and data-quality reports (seaborn on matplotlib).
+"""Figures of the review and data-quality reports (seaborn on matplotlib), their shared style
+(fonts, colours, axis formatters) and their display in notebooks.
 
-Each ``plot_*`` function takes a frame produced by :mod:`salesanalysis.reports.review` or
-:mod:`salesanalysis.reports.quality` and returns a :class:`matplotlib.figure.Figure` built without
-pyplot's global state (safe under the Agg backend, nothing to close, no figure leaks), with
-seaborn styling, plain-words titles and axis labels, and money written as ``1.2M`` / ``850k``.
-The same frame always gives the same figure. In a notebook, a returned figure displays itself
-(see :func:`enable_notebook_display`, called on import inside IPython).
+Each ``plot_*`` function takes a frame of :mod:`~salesanalysis.reports.kpis`,
+:mod:`~salesanalysis.reports.pipeline`, :mod:`~salesanalysis.reports.performance` or
+:mod:`~salesanalysis.reports.completeness` / :mod:`~salesanalysis.reports.quality` and returns a
+:class:`~matplotlib.figure.Figure` built without pyplot's global state (nothing to close, no
+leaks), with plain-words titles and every number written by :mod:`salesanalysis.formatting`.
+The same frame gives the same figure; in IPython a returned figure displays itself.
 """
 
 from __future__ import annotations
@@ -13,14 +14,27 @@ from __future__ import annotations
 import io
 import math
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from IPython import get_ipython
+from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter
+
+from salesanalysis.formatting import (
+    format_count,
+    format_money,
+    format_percent_value,
+    money_tick,
+    percent_tick,
+)
+from salesanalysis.reports.kpis import format_kpi_value, kpi_unit
 
 #: Colours: this month / previous month / accents, colour-blind safe (seaborn "colorblind").
 PALETTE = sns.color_palette("colorblind")
@@ -39,38 +53,13 @@ SANS_FONTS = [
     "Arial Unicode MS",
 ]  # fmt: skip
 
-
-def format_money(value: float, decimals: int = 1) -> str:
-    """Money in a few characters: ``1.2B``, ``1.2M``, ``850k``, ``1.5k``, ``950``; ``-`` if missing.
-
-    Examples
-    --------
-    >>> [format_money(v) for v in (1_234_567, 850_000, 1_500, 950, 0, -2_000_000)]
-    ['1.2M', '850k', '1.5k', '950', '0', '-2.0M']
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "-"
-    sign = "-" if value < 0 else ""
-    size = abs(float(value))
-    for threshold, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= threshold:
-            scaled = size / threshold
-            # 850k rather than 850.0k; 1.5k keeps its decimal.
-            text = f"{scaled:.0f}" if scaled >= 100 else f"{scaled:.{decimals}f}"
-            if text == "1000" and suffix != "B":  # 999,950 rounds up into the next unit
-                return sign + f"{1:.{decimals}f}" + {"k": "M", "M": "B"}[suffix]
-            return sign + text + suffix
-    return sign + f"{size:.0f}"
-
-
-#: Axis tick formatter writing money as 1.2M / 850k.
-MONEY_FORMATTER = FuncFormatter(lambda value, _pos: format_money(value))
+#: Axis tick formatters: money as 1.2M / 850K, shares 0-1 as 45%.
+MONEY_FORMATTER = FuncFormatter(money_tick)
+PERCENT_FORMATTER = FuncFormatter(percent_tick)
 
 
 @cache
 def _installed_fonts() -> frozenset[str]:
-    from matplotlib import font_manager
-
     return frozenset(f.name for f in font_manager.fontManager.ttflist)
 
 
@@ -81,8 +70,9 @@ def _installed(names: list[str]) -> list[str]:
 
 
 @contextmanager
-def styled():
-    """Seaborn style of every report chart, with fonts that can show Chinese text."""
+def styled() -> Iterator[None]:
+    """Seaborn style of every report chart, with fonts that can show Chinese text
+    (``with styled(): fig = Figure(...)``)."""
     # an explicit list of families (not the generic "sans-serif"): matplotlib falls back
     # glyph by glyph only across the families named in font.family
     rc = {"font.family": _installed(SANS_FONTS), "font.sans-serif": _installed(SANS_FONTS)}
@@ -94,7 +84,7 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
-def _empty(ax, message: str) -> None:
+def _empty(ax: Axes, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
     ax.set_xticks([])
     ax.set_yticks([])
@@ -116,10 +106,12 @@ def plot_kpis(frame: pd.DataFrame) -> Figure:
     Parameters
     ----------
     frame : pandas.DataFrame
-        The output of :func:`salesanalysis.reports.review.monthly_kpis`.
-    """
-    from salesanalysis.reports.review import KPIS, format_kpi_value
+        The output of :func:`salesanalysis.reports.kpis.monthly_kpis`.
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     n = len(frame)
     cols = 4
     rows = max(1, math.ceil(n / cols))
@@ -129,7 +121,7 @@ def plot_kpis(frame: pd.DataFrame) -> Figure:
         prev_label = str(frame.attrs.get("previous_month") or "Previous month")
         this_label = str(frame.attrs.get("month") or "This month")
         for ax, row in zip(axes, frame.itertuples(index=False), strict=False):
-            unit = KPIS.get(row.kpi, ("", "count"))[1]
+            unit = kpi_unit(row.kpi)
             values = np.array([row.previous_month, row.this_month], dtype=float)
             heights = np.nan_to_num(values)
             ax.bar([prev_label, this_label], heights, color=[PREVIOUS, THIS], width=0.6)
@@ -154,7 +146,11 @@ def plot_pipeline_by_stage(frame: pd.DataFrame) -> Figure:
     Parameters
     ----------
     frame : pandas.DataFrame
-        The output of :func:`salesanalysis.reports.review.open_pipeline_by_stage`.
+        The output of :func:`salesanalysis.reports.pipeline.open_pipeline_by_stage`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     with styled():
         fig = _figure(8, 4)
@@ -165,7 +161,8 @@ def plot_pipeline_by_stage(frame: pd.DataFrame) -> Figure:
             sns.barplot(data=frame, x="label", y="amount", color=THIS, ax=ax, order=frame["label"])
             top = float(frame["amount"].max()) or 1.0
             for x, (n, amount) in enumerate(zip(frame["n"], frame["amount"], strict=True)):
-                ax.text(x, amount + top * 0.02, f"{format_money(amount)} ({n:,} deals)",
+                deals = format_count(n, unit=("deal", "deals"))
+                ax.text(x, amount + top * 0.02, f"{format_money(amount)} ({deals})",
                         ha="center", va="bottom", fontsize=10)
             ax.set_ylim(0, top * 1.15)
             ax.yaxis.set_major_formatter(MONEY_FORMATTER)
@@ -181,7 +178,11 @@ def plot_funnel(frame: pd.DataFrame) -> Figure:
     Parameters
     ----------
     frame : pandas.DataFrame
-        The output of :func:`salesanalysis.reports.review.pipeline_funnel`.
+        The output of :func:`salesanalysis.reports.pipeline.pipeline_funnel`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     with styled():
         fig = _figure(8, 4)
@@ -196,9 +197,9 @@ def plot_funnel(frame: pd.DataFrame) -> Figure:
                 zip(frame["reached"], frame["share_of_created"], frame["conversion_to_next"],
                     strict=True)
             ):
-                note = f"{reached:,} ({share:.0%} of created)"
+                note = f"{format_count(reached)} ({format_percent_value(share)} of created)"
                 if not pd.isna(conv):
-                    note += f", {conv:.0%} go on"
+                    note += f", {format_percent_value(conv)} go on"
                 ax.text(reached + top * 0.01, y, note, va="center", fontsize=9)
             ax.set_xlim(0, top * 1.6)
         start, end = frame.attrs.get("window_start"), frame.attrs.get("window_end")
@@ -215,11 +216,15 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Fig
     Parameters
     ----------
     frame : pandas.DataFrame
-        The output of :func:`salesanalysis.reports.review.performance_by`.
+        The output of :func:`salesanalysis.reports.performance.performance_by`.
     by : {"rep", "industry", "team"}
         The breakdown the frame holds (names the axis).
     top : int, default 15
         Show the first ``top`` rows (the frame is sorted by revenue won).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
     """
     label_column = {"rep": "rep_name", "industry": "industry", "team": "team"}.get(by)
     if label_column not in frame.columns:
@@ -246,7 +251,7 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Fig
                             zorder=2)
             ax_rate.scatter(shown["win_rate"], y, color=THIS, s=40, label="This month", zorder=3)
             ax_rate.set_xlim(-0.05, 1.05)
-            ax_rate.xaxis.set_major_formatter(PercentFormatter(1.0))
+            ax_rate.xaxis.set_major_formatter(PERCENT_FORMATTER)
             ax_rate.legend(loc="lower right", fontsize=8)
         ax_rev.set_xlabel("Revenue won this month")
         ax_rev.set_ylabel(noun)
@@ -257,8 +262,19 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Fig
 
 # -- data quality ---------------------------------------------------------------------------------
 def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with the field filled") -> Figure:
-    """Horizontal bars of the share filled per field (the output of
-    :func:`salesanalysis.reports.quality.completeness_by_field`), least complete first."""
+    """Horizontal bars of the share filled per field, least complete first (red under 80%).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The output of :func:`salesanalysis.reports.quality.completeness_by_field`.
+    title : str
+        The chart's title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     shown = frame.sort_values(["share_filled", "column"], kind="mergesort")
     with styled():
         fig = _figure(8, max(3.0, 0.3 * len(shown) + 1.2))
@@ -269,7 +285,7 @@ def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with t
         ax.set_yticks(np.arange(len(shown)), shown["column"].tolist())
         ax.invert_yaxis()
         ax.set_xlim(0, 1.0)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
         ax.set_xlabel("Share filled (red: under 80%)")
         ax.set_ylabel("Field")
         ax.set_title(title)
@@ -279,7 +295,23 @@ def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with t
 def plot_rep_shares(
     frame: pd.DataFrame, value: str, title: str, xlabel: str, label: str = "rep_name"
 ) -> Figure:
-    """Horizontal bars of one share column per rep (completeness or unquantified entries)."""
+    """Horizontal bars of one share column per rep (completeness or unquantified entries).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per rep (e.g. :func:`salesanalysis.reports.quality.completeness_by_rep`).
+    value : str
+        The share column (0-1) to draw.
+    title, xlabel : str
+        The chart's title and x-axis label.
+    label : str
+        The column naming each bar.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     shown = frame.copy()
     shown["who"] = shown[label].astype(str)
     with styled():
@@ -293,7 +325,7 @@ def plot_rep_shares(
             ax.set_yticks(y, shown["who"].tolist())
             ax.invert_yaxis()
             ax.set_xlim(0, 1.0)
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
         ax.set_xlabel(xlabel)
         ax.set_ylabel("Rep")
         ax.set_title(title)
@@ -301,7 +333,21 @@ def plot_rep_shares(
 
 
 def plot_counts(frame: pd.DataFrame, label: str, count: str, title: str, xlabel: str) -> Figure:
-    """Horizontal bars of a count per label (rejected rows by reason, stale customers by rep)."""
+    """Horizontal bars of a count per label (rejected rows by reason, stale customers by rep).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per bar.
+    label, count : str
+        The column naming each bar and the column of counts.
+    title, xlabel : str
+        The chart's title and x-axis label.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
     with styled():
         fig = _figure(8, max(3.0, 0.35 * len(frame) + 1.2))
         ax = fig.subplots()
@@ -317,58 +363,19 @@ def plot_counts(frame: pd.DataFrame, label: str, count: str, title: str, xlabel:
     return fig
 
 
-# -- tables -------------------------------------------------------------------------------------
-#: Columns shown as percentages by :func:`style_table` (by name prefix).
-PERCENT_PREFIXES = ("share", "win_rate", "win_probability", "conversion")
-
-
-def style_table(frame: pd.DataFrame, money: tuple[str, ...] = ("amount", "revenue_won")):
-    """A report table: no index, headers in words, shares as ``45%``, money as ``1.2M``, dates
-    as ``YYYY-MM-DD``, other numbers with thousands separators, missing values as ``-``.
+# -- notebook display -------------------------------------------------------------------------------
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (deterministic: no timestamp metadata).
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Any report frame.
-    money : tuple of str
-        Columns holding money.
+    fig : matplotlib.figure.Figure
+        Any figure of this module.
 
     Returns
     -------
-    pandas.io.formats.style.Styler
+    bytes
     """
-    formats: dict[str, object] = {}
-    for column in frame.columns:
-        series = frame[column]
-        if column in money:
-            formats[column] = format_money
-        elif str(column).startswith(PERCENT_PREFIXES):
-            formats[column] = "{:.0%}"
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            formats[column] = "{:%Y-%m-%d}"
-        elif pd.api.types.is_float_dtype(series):
-            formats[column] = "{:,.0f}"
-        elif pd.api.types.is_integer_dtype(series):
-            formats[column] = "{:,}"
-    return (
-        frame.style.hide(axis="index")
-        .format(formats, na_rep="-")
-        .relabel_index([column_label(c) for c in frame.columns], axis="columns")
-    )
-
-
-def column_label(column: object) -> str:
-    """A column name as a table header: ``previous_month`` -> ``Previous month``,
-    ``owner_rep_id`` -> ``Owner rep ID``."""
-    words = str(column).replace("_", " ").split()
-    words = [w.upper() if w in ("id", "auc") else w for w in words]
-    text = " ".join(words)
-    return text[:1].upper() + text[1:]
-
-
-# -- notebook display -------------------------------------------------------------------------------
-def figure_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (deterministic: no timestamp metadata)."""
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         # one warning per missing glyph when no CJK font is installed; see SANS_FONTS
@@ -380,12 +387,11 @@ def figure_png(fig: Figure) -> bytes:
 def enable_notebook_display() -> bool:
     """Make figures display as PNG in IPython whatever the matplotlib backend (Agg included).
 
-    Returns True when running inside IPython (the formatter was registered), else False.
+    Returns
+    -------
+    bool
+        True when running inside IPython (the formatter was registered), else False.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython is a dependency of ipykernel
-        return False
     shell = get_ipython()
     if shell is None:
         return False

@@ -4,7 +4,8 @@ Learns a calibrated win probability from the deals closed by month end
 (:class:`~salesanalysis.models.winprob.WinProbabilityModel`, cross-validated, only data known then),
 applies it to the deals still open on the month's last day, and ranks them by expected value
 (amount x probability) with the factors that push each one up or down. With too little
-won/lost history the forecast is not made and the section says so plainly instead.
+won/lost history the forecast is not made and the section says so plainly instead. Amounts,
+counts and dates of the message are written by :mod:`salesanalysis.formatting`.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from datetime import date
 import pandas as pd
 
 from salesanalysis.exceptions import InsufficientHistoryError
+from salesanalysis.formatting import format_count, format_date, format_money
 from salesanalysis.models.winprob import WinProbabilityModel
-from salesanalysis.reports.charts import format_money
-from salesanalysis.reports.review import open_deals_at_month_end
-from salesanalysis.store import Store, uses_store
+from salesanalysis.reports.pipeline import open_deals_at_month_end
+from salesanalysis.store import Store, load_sql, uses_store
 from salesanalysis.store.scope import check_team, month_bounds
 
 COLUMNS = ["opportunity_id", "name", "owner", "stage", "amount", "win_probability",
@@ -36,7 +37,17 @@ class DealForecast:
     brier: float | None = None
 
     def top(self, n: int = 15) -> pd.DataFrame:
-        """The ``n`` open deals with the highest expected value."""
+        """The ``n`` open deals with the highest expected value.
+
+        Parameters
+        ----------
+        n : int
+            How many deals.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         return self.deals.head(n)
 
 
@@ -80,12 +91,7 @@ def open_deal_forecast(
     open_now = open_deals_at_month_end(store, month, team)
     scored = model.predict_open(store, as_of)
     # the deal's own rep, else the customer's owner
-    owners = store.query(
-        "SELECT o.opportunity_id, coalesce(r.name, ro.name) AS owner FROM opportunities AS o "
-        "LEFT JOIN reps AS r ON o.rep_id = r.rep_id "
-        "LEFT JOIN customers AS c ON o.customer_id = c.customer_id "
-        "LEFT JOIN reps AS ro ON c.owner_rep_id = ro.rep_id"
-    )
+    owners = store.query(load_sql("report_deal_owners"))
     deals = (
         scored.drop(columns=["stage"])
         .merge(open_now[["opportunity_id", "stage"]], on="opportunity_id", how="inner")
@@ -98,17 +104,17 @@ def open_deal_forecast(
     unscored = len(open_now) - len(deals)
     no_amount = int(deals["amount"].isna().sum())
     worth = f"worth {format_money(deals['amount'].sum())}" + (
-        f" (amount unknown for {no_amount:,})" if no_amount else ""
+        f" (amount unknown for {format_count(no_amount)})" if no_amount else ""
     )
     message = (
-        f"{len(deals):,} deals open on {as_of}, {worth}; "
-        f"expected to bring {format_money(expected)} at their win probabilities. The model "
+        f"{format_count(len(deals), unit=('deal', 'deals'))} open on {format_date(as_of)}, "
+        f"{worth}; expected to bring {format_money(expected)} at their win probabilities. The model "
         f"learned from deals closed by then (cross-validated AUC {model.cv_auc_:.2f}, Brier "
         f"score {model.brier_:.3f}; an AUC of 0.5 is chance, 1.0 perfect)."
     )
     if unscored:
         message += (
-            f" {unscored:,} further open deals have no known customer or creation date and "
-            "are not scored; complete them in the source to include them."
+            f" {format_count(unscored)} further open deals have no known customer or creation "
+            "date and are not scored; complete them in the source to include them."
         )
     return DealForecast(as_of, deals, message, float(model.cv_auc_), float(model.brier_))

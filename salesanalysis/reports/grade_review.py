@@ -4,7 +4,8 @@ Grades every customer as of the month's last day and as of the previous month's 
 (same scoring config, features known on each date), and returns the grade distribution with
 its change, the customers whose grade moved (with the reasons of the new grade), the A list,
 valuable existing customers whose orders or satisfaction are slipping, and what
-characterises each grade.
+characterises each grade. Every number of its texts is written by
+:mod:`salesanalysis.formatting`.
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ from pathlib import Path
 import pandas as pd
 
 from salesanalysis.features.customer import customer_features
-from salesanalysis.grading.backtest import grade_changes
-from salesanalysis.grading.scoring import (
+from salesanalysis.formatting import format_count, format_date, format_money
+from salesanalysis.grading import (
     ScoringConfig,
+    grade_changes,
     grade_customers,
     grade_profiles,
     load_scoring_config,
 )
 from salesanalysis.models.retention import at_risk_customers
-from salesanalysis.reports.charts import format_money
-from salesanalysis.store import Store, uses_store
+from salesanalysis.store import Store, load_sql, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, previous_month
-
-GRADES = ("A", "B", "C")
+from salesanalysis.vocab import GRADES
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class GradeReview:
         """Plain-words summary of the section (Markdown)."""
         dist = self.distribution.set_index("grade")
         counts = ", ".join(
-            f"{g} {int(dist.loc[g, 'customers']):,} ({int(dist.loc[g, 'change']):+,})"
+            f"{g} {format_count(dist.loc[g, 'customers'])} ({_signed_count(dist.loc[g, 'change'])})"
             for g in GRADES
         )
         ups = int((self.movements["movement"] == "up").sum())
@@ -62,11 +62,18 @@ class GradeReview:
         new = int((self.movements["movement"] == "new").sum())
         stake = self.at_risk["value_at_stake"].sum() if len(self.at_risk) else 0.0
         return (
-            f"Grades as of {self.as_of} (config `{self.config_hash}`): {counts} against "
-            f"{self.previous_as_of}. {ups} customers moved up, {downs} down and {new} new "
-            f"customers entered as A or B. {len(self.at_risk)} valuable customers are at risk, "
+            f"Grades as of {format_date(self.as_of)} (config `{self.config_hash}`): {counts} "
+            f"against {format_date(self.previous_as_of)}. {format_count(ups)} customers moved "
+            f"up, {format_count(downs)} down and {format_count(new)} new customers entered as A "
+            f"or B. {format_count(len(self.at_risk))} valuable customers are at risk, "
             f"{format_money(stake)} a year at stake."
         )
+
+
+def _signed_count(value: float) -> str:
+    """A count's change with its sign: ``+3``, ``-2``, ``+0``."""
+    text = str(format_count(value))
+    return text if text.startswith("-") else "+" + text
 
 
 @uses_store
@@ -106,7 +113,7 @@ def grade_review(
     previous = grade_customers(customer_features(store, previous_as_of), cfg)
 
     info = features[["customer_id", "name", "owner_rep_id"]].merge(
-        store.query("SELECT rep_id AS owner_rep_id, name AS owner, team FROM reps"),
+        store.query(load_sql("report_owners")),
         on="owner_rep_id", how="left",
     )
     keep = info["customer_id"] if team is None else info.loc[info["team"] == team, "customer_id"]

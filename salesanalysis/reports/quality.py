@@ -1,272 +1,26 @@
-"""Data-quality checks of the store: completeness, vague entries, rejects, duplicates, stale customers.
+"""Records to clean up: rows the imports rejected, customers entered twice, and customers
+nobody has talked to for a while.
 
-Each function reads the store (DuckDB does the scanning, pandas the small reshaping) and returns
-a DataFrame sorted by its key, so the data-quality notebook can show what to fix and who owns
-it. The checks work on any store, whether or not it was filled through the intake: vague needs
-are re-checked from the customers table with :func:`salesanalysis.intake.text_rules.is_quantified`, and
-duplicate names are found with the intake's own company-name normalisation.
-
-Blank text (empty or only spaces) counts as missing everywhere.
+Each function reads the store (DuckDB does the scanning: ``store/sql/quality_rejected.sql``,
+``quality_customers.sql``, ``quality_stale.sql``; pandas the small reshaping) and returns a
+DataFrame sorted by its key, so the data-quality notebook can show what to fix and who owns
+it. Duplicate names are found with the intake's own company-name key
+(:func:`salesanalysis.intake.names.match_key`). What is blank or vague in the records is
+checked by :mod:`salesanalysis.reports.completeness`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.intake.text_rules import is_quantified
-from salesanalysis.store import CANONICAL_TABLES, Store, resolve_as_of, uses_store
-from salesanalysis.store.queries import load_sql
-from salesanalysis.store.scope import UNKNOWN, check_team
-
-#: Customer profile fields a complete record has filled (DESIGN.md: basic attributes and needs).
-REQUIRED_PROFILE_FIELDS: tuple[str, ...] = (
-    "industry",
-    "employees",
-    "annual_revenue",
-    "region",
-    "source",
-    "owner_rep_id",
-    "first_contact_date",
-    "pain_points",
-    "need_description",
-    "budget",
-    "need_deadline",
-    "expected_cycle_months",
-)
-
-#: Free-text fields that must carry a quantity (the team's entry standard).
-QUANTIFIED_FIELDS: tuple[str, ...] = ("need_description", "pain_points")
-
-_SCOPE = (
-    "SELECT c.customer_id FROM customers AS c JOIN reps AS r ON c.owner_rep_id = r.rep_id "
-    "WHERE r.team = CAST($team AS VARCHAR)"
-)
-
-
-def _filled(column: str) -> str:
-    """SQL expression: 1 when ``column`` holds a value (blank text counts as missing), else 0."""
-    return f"CASE WHEN nullif(trim(CAST({column} AS VARCHAR)), '') IS NULL THEN 0 ELSE 1 END"
-
-
-def _team_where(store: Store, table: str, team: str | None) -> str:
-    """WHERE clause restricting ``table`` to the team's customers (or reps)."""
-    if team is None:
-        return ""
-    columns = store.columns(table)
-    if table == "reps":
-        return " WHERE team = CAST($team AS VARCHAR)"
-    if "customer_id" in columns:
-        return f" WHERE customer_id IN ({_SCOPE})"
-    raise ParameterError(
-        f"table {table!r} has no customer_id, so it cannot be filtered by team; "
-        "leave team empty for this table"
-    )
-
-
-def _label_reps(frame: pd.DataFrame, rep: str = "owner_rep_id") -> pd.DataFrame:
-    frame[rep] = frame[rep].astype(object).fillna(UNKNOWN)
-    frame["rep_name"] = frame["rep_name"].astype(object).fillna(UNKNOWN)
-    frame["team"] = frame["team"].astype(object).fillna(UNKNOWN)
-    return frame
-
-
-# -- completeness ------------------------------------------------------------------------------
-@uses_store
-def completeness_by_field(
-    store: Store | str, table: str = "customers", team: str | None = None
-) -> pd.DataFrame:
-    """Share of rows with each column filled.
-
-    Parameters
-    ----------
-    store : Store or str
-        The store.
-    table : str, default "customers"
-        A canonical table (see :data:`salesanalysis.store.connection.CANONICAL_TABLES`).
-    team : str, optional
-        Only rows of customers owned by reps of this team (``reps``: the team's reps).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per column in schema order: ``column``, ``required`` (a required profile
-        field, customers only), ``filled``, ``missing``, ``share_filled`` (NaN for an empty
-        table). ``attrs["rows"]`` holds the number of rows checked.
-    """
-    if table not in CANONICAL_TABLES:
-        raise ParameterError(
-            f"completeness_by_field: table {table!r} is not a canonical table; use one of "
-            f"{', '.join(CANONICAL_TABLES)}"
-        )
-    team = check_team(store, team)
-    columns = store.columns(table)
-    counts = ", ".join(f"sum({_filled(c)}) AS {c}" for c in columns)
-    sql = f"SELECT count(*) AS n_rows_, {counts} FROM {table}{_team_where(store, table, team)}"
-    row = store.query(sql, {"team": team} if team else None).iloc[0]
-    rows = int(row["n_rows_"])
-    filled = row[columns].fillna(0).astype("int64").to_numpy()
-    frame = pd.DataFrame(
-        {
-            "column": columns,
-            "required": [table == "customers" and c in REQUIRED_PROFILE_FIELDS for c in columns],
-            "filled": filled,
-            "missing": rows - filled,
-            "share_filled": filled / rows if rows else np.full(len(columns), np.nan),
-        }
-    )
-    frame.attrs.update(table=table, team=team, rows=rows)
-    return frame
-
-
-@uses_store
-def completeness_by_rep(
-    store: Store | str, team: str | None = None, fields: Sequence[str] = REQUIRED_PROFILE_FIELDS
-) -> pd.DataFrame:
-    """Per owner rep, how complete the customer profiles are.
-
-    Parameters
-    ----------
-    store : Store or str
-        The store.
-    team : str, optional
-        Only reps of this team (customers they own).
-    fields : sequence of str
-        Required profile fields (default :data:`REQUIRED_PROFILE_FIELDS`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``owner_rep_id``, ``rep_name``, ``team``, ``customers``, ``share_filled`` (filled
-        required fields / all required fields of the rep's customers), ``complete_customers``
-        (every required field filled), ``share_complete`` and ``most_missing`` (the field
-        most often blank, ``""`` when none is). Least complete first, then by rep id.
-        Customers without an owner are grouped under ``(not recorded)``.
-    """
-    team = check_team(store, team)
-    fields = list(fields)
-    unknown = sorted(set(fields) - set(store.columns("customers")))
-    if unknown:
-        raise ParameterError(
-            f"completeness_by_rep: {unknown} are not customers columns; use columns of "
-            f"{', '.join(store.columns('customers'))}"
-        )
-    flags = ", ".join(f"{_filled('c.' + f)} AS filled_{f}" for f in fields)
-    where = f" WHERE c.customer_id IN ({_SCOPE})" if team else ""
-    sql = (
-        f"SELECT c.owner_rep_id, r.name AS rep_name, r.team, {flags} FROM customers AS c "
-        f"LEFT JOIN reps AS r ON r.rep_id = c.owner_rep_id{where}"
-    )
-    data = _label_reps(store.query(sql, {"team": team} if team else None))
-    columns = ["owner_rep_id", "rep_name", "team", "customers", "share_filled",
-               "complete_customers", "share_complete", "most_missing"]
-    if data.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    flag_columns = [f"filled_{f}" for f in fields]
-    flag_values = data[flag_columns].to_numpy(dtype="int64")
-    data["n_filled_"] = flag_values.sum(axis=1)
-    data["complete_"] = (flag_values.min(axis=1) == 1).astype("int64")
-    keys = ["owner_rep_id", "rep_name", "team"]
-    grouped = data.groupby(keys, sort=True)
-    out = grouped.agg(
-        customers=("n_filled_", "size"),
-        n_filled=("n_filled_", "sum"),
-        complete_customers=("complete_", "sum"),
-    ).reset_index()
-    out["share_filled"] = out["n_filled"] / (out["customers"] * len(fields))
-    out["share_complete"] = out["complete_customers"] / out["customers"]
-    missing = (1 - grouped[flag_columns].mean()).reset_index(drop=True)
-    worst = missing.to_numpy().argmax(axis=1)
-    out["most_missing"] = np.where(
-        missing.to_numpy().max(axis=1) > 0, np.asarray(fields, dtype=object)[worst], ""
-    )
-    out = out.sort_values(["share_filled", "owner_rep_id"], kind="mergesort")
-    return out[columns].reset_index(drop=True)
-
-
-# -- vague entries (entry standard) ------------------------------------------------------------
-@uses_store
-def unquantified_entries(store: Store | str, team: str | None = None) -> pd.DataFrame:
-    """The need / pain-point entries to fix: written, but without a number, amount or date.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (customer, field) that fails :func:`~salesanalysis.intake.text_rules.is_quantified`:
-        ``customer_id``, ``name``, ``owner_rep_id``, ``rep_name``, ``team``, ``field``, ``text``.
-        Blank entries are not listed (they are missing, see :func:`completeness_by_field`).
-        Sorted by owner, customer and field.
-    """
-    team = check_team(store, team)
-    where = f" WHERE c.customer_id IN ({_SCOPE})" if team else ""
-    text_cols = ", ".join(f"c.{f}" for f in QUANTIFIED_FIELDS)
-    sql = (
-        f"SELECT c.customer_id, c.name, c.owner_rep_id, r.name AS rep_name, r.team, {text_cols} "
-        f"FROM customers AS c LEFT JOIN reps AS r ON r.rep_id = c.owner_rep_id{where}"
-    )
-    data = _label_reps(store.query(sql, {"team": team} if team else None))
-    long = data.melt(
-        id_vars=["customer_id", "name", "owner_rep_id", "rep_name", "team"],
-        value_vars=list(QUANTIFIED_FIELDS), var_name="field", value_name="text",
-    )
-    text = long["text"].astype("string").str.strip()
-    written = text.notna() & (text != "")
-    bad = long[written.to_numpy() & ~is_quantified(long["text"]).to_numpy()]
-    bad = bad.sort_values(["owner_rep_id", "customer_id", "field"], kind="mergesort")
-    return bad.reset_index(drop=True)
-
-
-@uses_store
-def unquantified_by_rep(store: Store | str, team: str | None = None) -> pd.DataFrame:
-    """Per owner rep, how many customers have a need or pain point written without a quantity.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``owner_rep_id``, ``rep_name``, ``team``, ``customers`` (owned), ``need_unquantified``,
-        ``pain_unquantified`` (entries failing the standard per field), ``customers_to_fix``
-        (at least one failing entry) and ``share_to_fix`` (of owned customers). Reps with the
-        most customers to fix first, then by rep id. The entries themselves come from
-        :func:`unquantified_entries`.
-    """
-    team = check_team(store, team)
-    where = f" WHERE c.customer_id IN ({_SCOPE})" if team else ""
-    owners = _label_reps(store.query(
-        "SELECT c.owner_rep_id, r.name AS rep_name, r.team, count(*) AS customers "
-        f"FROM customers AS c LEFT JOIN reps AS r ON r.rep_id = c.owner_rep_id{where} "
-        "GROUP BY c.owner_rep_id, r.name, r.team",
-        {"team": team} if team else None,
-    ))
-    owners = owners.groupby(["owner_rep_id", "rep_name", "team"], as_index=False)["customers"].sum()
-    entries = unquantified_entries(store, team)
-    keys = ["owner_rep_id", "rep_name", "team"]
-    per_field = (
-        entries.assign(one=1)
-        .pivot_table(index=keys, columns="field", values="one", aggfunc="sum", fill_value=0)
-        .reindex(columns=list(QUANTIFIED_FIELDS), fill_value=0)
-        .rename(columns={"need_description": "need_unquantified",
-                         "pain_points": "pain_unquantified"})
-    )
-    per_field.columns.name = None
-    to_fix = entries.groupby(keys)["customer_id"].nunique().rename("customers_to_fix")
-    out = owners.merge(per_field.reset_index(), on=keys, how="left").merge(
-        to_fix.reset_index(), on=keys, how="left"
-    )
-    counts = ["need_unquantified", "pain_unquantified", "customers_to_fix"]
-    for column in counts:
-        if column not in out.columns:
-            out[column] = 0
-    out[counts] = out[counts].fillna(0).astype("int64")
-    out["customers"] = out["customers"].astype("int64")
-    out["share_to_fix"] = (out["customers_to_fix"] / out["customers"]).astype(float)
-    out = out.sort_values(["customers_to_fix", "owner_rep_id"], ascending=[False, True],
-                          kind="mergesort")
-    return out[[*keys, "customers", *counts, "share_to_fix"]].reset_index(drop=True)
-
+from salesanalysis.formatting import format_count, format_date
+from salesanalysis.intake.names import match_key
+from salesanalysis.reports.completeness import customers_in_scope, label_reps
+from salesanalysis.store import Store, load_sql, resolve_as_of, uses_store
+from salesanalysis.store.scope import check_team
 
 # -- rejected rows -------------------------------------------------------------------------------
 #: A reason line as the intake writes it: "<file>, row <n>, column <header> (<column>):
@@ -304,6 +58,11 @@ def rejected_by_reason(store: Store | str) -> pd.DataFrame:
     quoted values and numbers replaced by ``…`` and ``N``, so "row 3" and "row 7" count
     together.
 
+    Parameters
+    ----------
+    store : Store or str
+        The store.
+
     Returns
     -------
     pandas.DataFrame
@@ -313,10 +72,7 @@ def rejected_by_reason(store: Store | str) -> pd.DataFrame:
         columns) when nothing was rejected.
     """
     columns = ["table_name", "column", "reason", "rows", "example"]
-    raw = store.query(
-        "SELECT batch_id, table_name, source_row, reasons FROM rejected_rows "
-        "ORDER BY batch_id, table_name, source_row"
-    )
+    raw = store.query(load_sql("quality_rejected"))
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "rows" else object)
                              for c in columns})
@@ -334,23 +90,10 @@ def rejected_by_reason(store: Store | str) -> pd.DataFrame:
 
 
 # -- duplicates -----------------------------------------------------------------------------------
-def match_key(names: pd.Series) -> pd.Series:
-    """The key two company names collide on: the intake's company stem (NFKC, case-folded,
-    punctuation and suffixes such as Ltd / Inc / Co. / 有限公司 dropped) without whitespace.
-
-    Examples
-    --------
-    >>> match_key(pd.Series(["Acme Co., Ltd.", "ACME", "Sun Tech Inc", "SunTech"])).tolist()
-    ['acme', 'acme', 'suntech', 'suntech']
-    """
-    from salesanalysis.intake.validation import company_stem
-
-    return company_stem(names).str.replace(r"\s+", "", regex=True)
-
-
 @uses_store
 def suspected_duplicates(store: Store | str, team: str | None = None) -> pd.DataFrame:
-    """Customers whose normalised names collide with another customer's (see :func:`match_key`).
+    """Customers whose normalised names collide with another customer's (see
+    :func:`salesanalysis.intake.names.match_key`).
 
     Parameters
     ----------
@@ -368,11 +111,8 @@ def suspected_duplicates(store: Store | str, team: str | None = None) -> pd.Data
         ``rep_name``, ``team``. Sorted by group, then customer id.
     """
     team = check_team(store, team)
-    data = store.query(
-        "SELECT c.customer_id, c.name, c.owner_rep_id, r.name AS rep_name, r.team "
-        "FROM customers AS c LEFT JOIN reps AS r ON r.rep_id = c.owner_rep_id "
-        "ORDER BY c.customer_id"
-    )
+    data = customers_in_scope(store)[["customer_id", "name", "owner_rep_id", "rep_name", "team"]]
+    data = data.copy()
     columns = ["group_id", "match_key", "group_size", "customer_id", "name", "owner_rep_id",
                "rep_name", "team"]
     if data.empty:
@@ -383,7 +123,7 @@ def suspected_duplicates(store: Store | str, team: str | None = None) -> pd.Data
     if team is not None:
         in_team = dup.loc[dup["team"] == team, "match_key"].unique()
         dup = dup[dup["match_key"].isin(in_team)]
-    dup = _label_reps(dup)
+    dup = label_reps(dup)
     dup["group_id"] = dup["match_key"].rank(method="dense").astype("int64")
     dup["group_size"] = dup["group_size"].astype("int64")
     dup = dup.sort_values(["group_id", "customer_id"], kind="mergesort")
@@ -435,7 +175,7 @@ def stale_customers(
     )
     if when is None:
         frame = frame.iloc[0:0]
-    frame = _label_reps(frame)
+    frame = label_reps(frame)
     frame["days_since_touch"] = frame["days_since_touch"].astype("float64")
     frame["interactions"] = frame["interactions"].astype("int64")
     frame.attrs.update(as_of=str(when) if when else None, stale_days=int(stale_days), team=team)
@@ -443,22 +183,38 @@ def stale_customers(
 
 
 def stale_text(stale: pd.DataFrame) -> str:
-    """One markdown sentence on the result of :func:`stale_customers`."""
+    """One markdown sentence on the result of :func:`stale_customers`.
+
+    Parameters
+    ----------
+    stale : pandas.DataFrame
+        The output of :func:`stale_customers`.
+
+    Returns
+    -------
+    str
+    """
     days = stale.attrs.get("stale_days", "?")
     if stale.attrs.get("as_of") is None:
         return (
             "The store holds no interactions or other dated data yet, so no customer can be "
             "judged stale; import interactions or pass an explicit as_of date."
         )
+    never = format_count(int(stale["last_touch"].isna().sum()))
     return (
-        f"As of **{stale.attrs.get('as_of', '?')}**, {len(stale):,} customers (not churned) have "
-        f"had no interaction for {days} days or more"
-        + (f", {int(stale['last_touch'].isna().sum()):,} of them never." if len(stale) else ".")
+        f"As of **{format_date(stale.attrs['as_of'])}**, {format_count(len(stale))} customers "
+        f"(not churned) have had no interaction for {days} days or more"
+        + (f", {never} of them never." if len(stale) else ".")
     )
 
 
 def stale_by_rep(stale: pd.DataFrame) -> pd.DataFrame:
     """Count the stale customers of :func:`stale_customers` per owner rep (most first).
+
+    Parameters
+    ----------
+    stale : pandas.DataFrame
+        The output of :func:`stale_customers`.
 
     Returns
     -------

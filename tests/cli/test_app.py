@@ -75,3 +75,17 @@ def test_sample_to_csv_folder(tmp_path):
     main(["--db", str(tmp_path / "unused.duckdb"), "sample", "--customers", "25", "--out", str(out)])
     assert (out / "customers.csv").read_text(encoding="utf-8").count("\n") == 26
     assert not (tmp_path / "unused.duckdb").exists()
+
+
+def test_init_records_the_currency(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    main(["--db", str(db), "init", "--currency", "cny"])
+    assert "amounts are in CNY" in capsys.readouterr().out
+    with Store(db) as store:
+        assert store.currency == "CNY"
+    main(["--db", str(db), "init"])  # opening again keeps it
+    with Store(db) as store:
+        assert store.currency == "CNY"
+    result = run_cli("--db", str(db), "init", "--currency", "dollars")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ") and "3-letter code" in result.stderr

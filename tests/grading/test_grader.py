@@ -18,7 +18,6 @@ from salesanalysis.grading import (
     load_scoring_config,
     score_store,
 )
-from salesanalysis.reports.workbooks import export_grades
 
 
 @pytest.fixture(scope="module")
@@ -76,18 +75,6 @@ def test_score_store_writes_grades_idempotently(store, config):
     other.weights.customer_value = 1.0
     score_store(store, config=other, as_of="2024-03-31")
     assert store.count("grades") == 4  # a second config keeps its own rows
-
-def test_export_csv_and_xlsx(store, tmp_path):
-    g = score_store(store, as_of="2024-03-31")
-    csv = pd.read_csv(export_grades(g, tmp_path / "grades.csv"))
-    xlsx = pd.read_excel(export_grades(g, tmp_path / "out" / "grades.xlsx"))
-    for sheet in (csv, xlsx):
-        assert list(sheet.columns[:5]) == ["grade", "customer_id", "name", "owner_rep_id", "score"]
-        assert sheet["grade"].is_monotonic_increasing and len(sheet) == 2
-        assert sheet["reasons"].str.len().gt(0).all()
-    with pytest.raises(ParameterError, match="use a .xlsx or .csv"):
-        export_grades(g, tmp_path / "grades.json")
-
 
 # -- the estimator: learn from a reference population, apply to anyone -----------------------
 

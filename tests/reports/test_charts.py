@@ -2,32 +2,38 @@
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from salesanalysis.reports import charts, review
+from salesanalysis.formatting import format_money
+from salesanalysis.reports import charts, kpis
+from salesanalysis.vocab import FUNNEL_STAGES, OPEN_STAGES
+from salesanalysis.vocab import labels as vocab_labels
 
 
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (1_234_567, "1.2M"), (850_000, "850k"), (1_500, "1.5k"), (950, "950"), (0, "0"),
-        (-2_000_000, "-2.0M"), (3_400_000_000, "3.4B"), (999_999, "1.0M"), (float("nan"), "-"),
-        (None, "-"),
+        (1_234_567, "1.2M"), (850_000, "850K"), (1_500, "1.5K"), (950, "950"), (0, "0"),
+        (-2_000_000, "-2M"), (3_400_000_000, "3.4B"), (999_999, "1M"), (float("nan"), "n/a"),
+        (None, "n/a"),
     ],
 )
-def test_format_money(value, text):
-    assert charts.format_money(value) == text
+def test_money_in_charts_is_the_one_formatter(value, text):
+    assert format_money(value) == text
+    if value is not None:
+        assert charts.MONEY_FORMATTER(value, 0) == text
 
 
 def _kpis() -> pd.DataFrame:
-    labels = [label for label, _ in review.KPIS.values()]
+    labels = [label for label, _ in kpis.KPIS.values()]
     this = np.array([3, 40, 5, 2, 2, 0.5, 1_250_000, 850_000], dtype=float)
     prev = np.array([1, 35, 0, 0, 0, np.nan, 0, 900_000], dtype=float)
     frame = pd.DataFrame({
-        "kpi": list(review.KPIS), "label": labels, "this_month": this, "previous_month": prev,
+        "kpi": list(kpis.KPIS), "label": labels, "this_month": this, "previous_month": prev,
         "change": this - prev, "change_pct": (this - prev) / np.where(prev == 0, np.nan, prev),
     })
     frame.attrs.update(month="2026-10", previous_month="2026-09", team=None)
@@ -42,18 +48,18 @@ def test_plot_kpis_labels_and_money():
     fig = charts.plot_kpis(_kpis())
     assert isinstance(fig, Figure)
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == len(review.KPIS)
+    assert len(visible) == len(kpis.KPIS)
     assert visible[6].get_title() == "Revenue won"
-    assert "1.2M" in _texts(fig) and "850k" in _texts(fig) and "50.0%" in _texts(fig)
-    assert "-" in _texts(fig)  # the missing previous win rate
+    assert "1.2M" in _texts(fig) and "850K" in _texts(fig) and "50.0%" in _texts(fig)
+    assert "n/a" in _texts(fig)  # the missing previous win rate
     assert "2026-10" in fig.get_suptitle()
     assert [t.get_text() for t in visible[0].get_xticklabels()] == ["2026-09", "2026-10"]
 
 
 def test_plot_pipeline_and_funnel():
     stage = pd.DataFrame({
-        "stage": list(review.OPEN_STAGES), "label": ["Lead", "Need confirmed", "Proposal",
-                                                     "Negotiation"],
+        "stage": list(OPEN_STAGES), "label": ["Lead", "Need confirmed", "Proposal",
+                                              "Negotiation"],
         "n": [3, 2, 0, 1], "amount": [30_000.0, 1_200_000.0, 0.0, 450_000.0],
         "share_amount": [0.02, 0.71, 0.0, 0.27],
     })
@@ -61,9 +67,9 @@ def test_plot_pipeline_and_funnel():
     ax = fig.axes[0]
     assert ax.get_xlabel() == "Stage at month end" and ax.get_ylabel() == "Open amount"
     assert "1.2M (2 deals)" in _texts(fig)
-    assert ax.yaxis.get_major_formatter()(500_000, 0) == "500k"
+    assert ax.yaxis.get_major_formatter()(500_000, 0) == "500K"
     funnel = pd.DataFrame({
-        "stage": list(review.FUNNEL_STAGES), "label": list(review.STAGE_LABELS.values()),
+        "stage": list(FUNNEL_STAGES), "label": [vocab_labels("stage")[s] for s in FUNNEL_STAGES],
         "reached": [10, 6, 3, 3, 1], "share_of_created": [1, 0.6, 0.3, 0.3, 0.1],
         "conversion_to_next": [0.6, 0.5, 1.0, 1 / 3, np.nan],
     })
@@ -75,7 +81,7 @@ def test_plot_pipeline_and_funnel():
 
 
 def test_empty_frames_give_a_message_not_an_error():
-    stage = pd.DataFrame({"stage": list(review.OPEN_STAGES), "label": list(review.OPEN_STAGES),
+    stage = pd.DataFrame({"stage": list(OPEN_STAGES), "label": list(OPEN_STAGES),
                           "n": [0] * 4, "amount": [0.0] * 4, "share_amount": [0.0] * 4})
     assert "No open opportunities at month end" in _texts(charts.plot_pipeline_by_stage(stage))
     perf = pd.DataFrame(columns=["rep_id", "rep_name", "team", "won", "lost", "win_rate",
@@ -95,7 +101,7 @@ def test_plot_performance_disambiguates_names_and_formats_money():
     fig = charts.plot_performance(perf, "rep")
     ax_rev, ax_rate = fig.axes[:2]
     assert [t.get_text() for t in ax_rev.get_yticklabels()] == ["Bob", "Ann (R1)", "Ann (R3)"]
-    assert ax_rev.xaxis.get_major_formatter()(2_000_000, 0) == "2.0M"
+    assert ax_rev.xaxis.get_major_formatter()(2_000_000, 0) == "2M"
     assert ax_rev.get_ylabel() == "Rep" and "Win rate" in ax_rate.get_xlabel()
     assert fig.get_suptitle().startswith("Performance by rep")
 
@@ -120,28 +126,7 @@ def test_figures_are_deterministic():
     assert first == second
 
 
-def test_style_table_formats_shares_money_dates_and_missing():
-    frame = pd.DataFrame({
-        "rep": ["A", "B"], "share_filled": [0.456, np.nan], "revenue_won": [1_250_000.0, 0.0],
-        "last_touch": pd.to_datetime(["2026-06-01", None]), "days_since_touch": [152.0, 3.0],
-        "customers": [1200, 3],
-    })
-    html = charts.style_table(frame).to_html()
-    for text in ("46%", "1.2M", "2026-06-01", "152", "1,200"):
-        assert text in html
-    assert "00:00:00" not in html and "nan" not in html
-    assert ">-<" in html  # missing share / date
-    assert "Share filled" in html and "Days since touch" in html and "share_filled" not in html
-
-
-def test_column_label():
-    assert charts.column_label("owner_rep_id") == "Owner rep ID"
-    assert charts.column_label("previous_month") == "Previous month"
-
-
 def test_chinese_fonts_are_named_families_for_glyph_fallback(monkeypatch):
-    import matplotlib
-
     charts._installed_fonts.cache_clear()
     monkeypatch.setattr(charts, "_installed_fonts",
                         lambda: frozenset({"DejaVu Sans", "WenQuanYi Micro Hei", "Other"}))

@@ -8,8 +8,9 @@ import pytest
 
 from salesanalysis import Store
 from salesanalysis.reports.forecast import open_deal_forecast
-from salesanalysis.reports.review import OPEN_STAGES, open_pipeline_by_stage
+from salesanalysis.reports.pipeline import open_pipeline_by_stage
 from salesanalysis.sample.builder import load_sample
+from salesanalysis.vocab import OPEN_STAGES
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from salesanalysis import ParameterError, Store
 from salesanalysis.features.customer import customer_features
-from salesanalysis.grading.scoring import grade_customers, load_scoring_config
+from salesanalysis.grading import grade_customers, load_scoring_config
 from salesanalysis.grading.weights import scoring_config_with
 from salesanalysis.reports.grade_review import grade_review
 from salesanalysis.sample.builder import load_sample

@@ -8,12 +8,8 @@ import pandas as pd
 import pytest
 
 from salesanalysis import ParameterError, ReportError, Store
-from salesanalysis.reports.runner import (
-    available_reports,
-    check_parameters,
-    parse_cli_parameters,
-    run_report,
-)
+from salesanalysis.reports.parameters import check_parameters, parse_cli_parameters
+from salesanalysis.reports.runner import run_report
 
 PARAMS = '''month: str | None = None  # YYYY-MM
 db: str = "data/sales.duckdb"  # the store
@@ -120,8 +116,3 @@ def test_parse_cli_parameters_reads_yaml_scalars():
 def test_check_parameters_coerces_to_declared_str():
     declared = {"team": {"inferred_type_name": "str | None"}}
     assert check_parameters("r", declared, {"team": 2026}) == {"team": "2026"}
-
-
-def test_project_notebooks_are_listed():
-    names = available_reports()
-    assert "monthly_review" in names
