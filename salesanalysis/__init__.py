@@ -1,7 +1,14 @@
 """salesanalysis: customer profiles, A/B/C grades, personas, playbooks and review reports.
 
-The public API is small; everything else lives in one module per concept
-(``store``, ``sample``, ``features``, ``intake``, ``scoring``, ``review``, ``report``).
+Subpackages follow the method's data flow, each with a small API of its own:
+:mod:`~salesanalysis.intake` (import the team's files), :mod:`~salesanalysis.store` (the
+DuckDB store), :mod:`~salesanalysis.features`, :mod:`~salesanalysis.grading` (A/B/C grades,
+backtest, fitted weights), :mod:`~salesanalysis.models` (win probability, retention),
+:mod:`~salesanalysis.reports` (review sections, charts, workbooks, the notebook runner),
+:mod:`~salesanalysis.sample` and :mod:`~salesanalysis.cli`; :mod:`~salesanalysis.vocab` and
+:mod:`~salesanalysis.formatting` are the one vocabulary and the one number format. This
+top-level package exports only the store and the exception types (importing it stays light);
+docs/architecture.md has the module map.
 """
 
 from salesanalysis.exceptions import (
@@ -15,7 +22,7 @@ from salesanalysis.exceptions import (
     SchemaVersionError,
     StoreError,
 )
-from salesanalysis.store import SCHEMA_VERSION, Store, open_store, resolve_as_of
+from salesanalysis.store import SCHEMA_VERSION, Store, open_store, resolve_as_of, using_store
 
 __version__ = "0.1.0"
 
@@ -33,4 +40,5 @@ __all__ = [
     "StoreError",
     "open_store",
     "resolve_as_of",
+    "using_store",
 ]

@@ -60,6 +60,13 @@ def _array(values: Any) -> tuple[np.ndarray, bool]:
     return arr, scalar
 
 
+def round_half_up(x: np.ndarray, decimals: int = 0) -> np.ndarray:
+    """Round halves away from zero (``12.5`` -> ``13``), as people round, not to even;
+    a tolerance of 1e-9 keeps ``0.145 * 100`` (14.4999...) rounding to 15."""
+    scale = 10.0**decimals
+    return np.sign(x) * np.floor(np.abs(x) * scale + 0.5 + 1e-9) / scale
+
+
 def _distinct(keys: np.ndarray, render, missing: str) -> np.ndarray:
     """Render each distinct non-NaN key once; NaN becomes ``missing``."""
     out = np.full(len(keys), missing, dtype=object)
@@ -161,7 +168,7 @@ def format_number(values: Any, lang: str = "en", decimals: int = 1) -> Any:
     (``2.5``, ``3``, ``1,234.5``)."""
     locale = _locale(lang)
     x, scalar = _array(values)
-    keys = np.round(x, decimals)
+    keys = round_half_up(x, decimals)
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
 
     def render(v: float) -> str:
@@ -171,10 +178,11 @@ def format_number(values: Any, lang: str = "en", decimals: int = 1) -> Any:
 
 
 def format_percent_value(values: Any, lang: str = "en", decimals: int = 0) -> Any:
-    """Shares as percentages: ``0.125`` -> ``13%`` (``decimals=1``: ``12.5%``)."""
+    """Shares as percentages: ``0.125`` -> ``13%`` (``decimals=1``: ``12.5%``), halves
+    rounded up."""
     locale = _locale(lang)
     x, scalar = _array(values)
-    keys = np.round(x * 100, decimals) / 100
+    keys = round_half_up(x * 100, decimals) / 100
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
 
     def render(v: float) -> str:

@@ -20,6 +20,13 @@ MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "notebooks" not in p.parts)
 CODE = sorted([*MODULES, *PACKAGE.rglob("*.sql")])
 #: Largest module, in lines ("modules under about 400 lines").
 MAX_LINES = 420
+#: Genuinely heavy imports deferred to the one CLI command that needs them, so the other
+#: commands start quickly: module -> the imports it may make inside a function.
+DEFERRED_IMPORTS = {
+    "salesanalysis/cli/app.py": {
+        "salesanalysis.grading", "salesanalysis.reports.parameters", "salesanalysis.reports.runner",
+    },
+}
 
 
 def _rel(path: Path) -> str:
@@ -33,6 +40,10 @@ def test_no_imports_inside_functions():
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 for inner in ast.walk(node):
+                    if isinstance(inner, ast.ImportFrom) and inner.module in DEFERRED_IMPORTS.get(
+                        _rel(path), set()
+                    ):
+                        continue
                     if isinstance(inner, ast.Import | ast.ImportFrom):
                         found.append(f"{_rel(path)}:{inner.lineno}")
     assert found == [], "imports inside functions: " + ", ".join(found)

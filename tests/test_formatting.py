@@ -51,7 +51,8 @@ def test_counts_percentages_numbers_and_dates():
     assert format_count(3, unit=("touchpoint", "touchpoints")) == "3 touchpoints"
     assert format_percent_value([0.25, 0.5, np.nan]).tolist() == ["25%", "50%", "n/a"]
     assert format_percent_value(0.125, decimals=1) == "12.5%"
-    assert format_number([2.25, 3.0, 1234.5]).tolist() == ["2.2", "3", "1,234.5"]
+    assert format_number([2.25, 3.0, 1234.5, -0.25]).tolist() == ["2.3", "3", "1,234.5", "-0.3"]
+    assert format_percent_value([0.125, 0.145, 0.995]).tolist() == ["13%", "15%", "100%"]
     dates = pd.Series(pd.to_datetime(["2024-01-02", None]))
     assert format_date(dates).tolist() == ["2024-01-02", "n/a"]
     assert format_date(pd.Timestamp("2026-10-31"), lang="zh") == "2026-10-31"

@@ -1,5 +1,9 @@
 """The ``salesanalysis`` command line: thin wrappers that call the package and print results.
 
+The commands that need heavy libraries (``score``: scikit-learn; ``report``: Papermill and
+nbconvert) import them when they run, so ``--help``, ``init`` and ``import`` start quickly;
+these are the package's only imports inside functions (``tests/test_architecture.py``).
+
 Commands: ``init`` (create the store, optionally with sample data and its currency),
 ``sample``, ``import``, ``template``, ``score`` and ``report``. Every command prints what it
 did in a few lines and exits non-zero with a one-line reason on bad input (any
@@ -17,11 +21,8 @@ import typer
 
 from salesanalysis.exceptions import ParameterError, SalesAnalysisError
 from salesanalysis.formatting import format_count, format_date
-from salesanalysis.grading import score_store
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.intake.template import write_template
-from salesanalysis.reports.parameters import parse_cli_parameters
-from salesanalysis.reports.runner import run_report
 from salesanalysis.reports.workbooks import export_grades
 from salesanalysis.sample.builder import generate_sample, load_sample, write_sample_csv
 from salesanalysis.store import CANONICAL_TABLES, Store, default_db_path, using_store
@@ -168,6 +169,9 @@ def score(
     out: Annotated[Path | None, typer.Option(help="Also write grades to .xlsx or .csv.")] = None,
 ) -> None:
     """Grade customers A/B/C and store the grades with as_of and the config hash."""
+    # deferred: grading loads scikit-learn (~1 s), which the other commands do not need
+    from salesanalysis.grading import score_store
+
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")
     with using_store(state.db) as store:
@@ -196,6 +200,10 @@ def report(
     notebooks_dir: Annotated[Path | None, typer.Option(help="Folder of report notebooks.")] = None,
 ) -> None:
     """Render a report notebook with Papermill into reports/<month>/<name>.html."""
+    # deferred: the runner loads Papermill, nbconvert and jsonschema (~1.5 s)
+    from salesanalysis.reports.parameters import parse_cli_parameters
+    from salesanalysis.reports.runner import run_report
+
     result = run_report(
         name,
         month=month,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.figure import Figure
 from stores import tiny_store
 
 from salesanalysis.exceptions import ParameterError
@@ -16,7 +15,6 @@ from salesanalysis.grading import (
     grade_movements,
 )
 from salesanalysis.grading.weights import scoring_config_with
-from salesanalysis.reports.grading_charts import plot_backtest
 from salesanalysis.store import CANONICAL_TABLES, Store
 
 
@@ -134,15 +132,6 @@ def test_grade_movements_between_two_dates(tiny):
     assert moves["reasons"].str.len().gt(0).all()
     with pytest.raises(ParameterError, match="must be before"):
         grade_movements(tiny, "2023-12-31", "2023-06-30")
-
-
-def test_plot_backtest_returns_a_figure(tiny):
-    result = backtest_grades(tiny, min_outcomes=10)
-    fig = plot_backtest(result)
-    assert isinstance(fig, Figure)
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles == ["Win rate by grade", "Revenue won by grade"]
-    assert f"{result.n_won} won, {result.n_lost} lost" in fig._suptitle.get_text()
 
 
 # -- on the sample data (600 customers, planted effects) -------------------------------------
