@@ -136,7 +136,8 @@ class Grader(TransformerMixin, BaseEstimator):
             name: percentile_reference(X[f.feature])
             for _, name, f, _ in factor_weights(cfg) if f.kind == "percentile"
         }
-        points = score_arrays(X, cfg, self.percentile_references_)
+        # the reference ranked against itself (the same numbers as against its references)
+        points = score_arrays(X, cfg)
         self.baseline_points_ = baseline_points(points, cfg)
         self.cuts_ = grade_cuts(np.round(total_score(points, cfg), 2), cfg.grading)
         self.n_reference_ = len(X)
