@@ -29,6 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from salesanalysis import vocab
 from salesanalysis.exceptions import ParameterError
+from salesanalysis.formatting import EXCEL_FORMATS
 
 
 @dataclass(frozen=True)
@@ -198,9 +199,9 @@ _KIND_CHECKS: Mapping[str, tuple[dict[str, Any], str, str]] = {
 _KIND_FORMATS: Mapping[str, dict[str, Any]] = {
     "text": {"text_wrap": False},
     "long_text": {"text_wrap": True, "valign": "top"},
-    "int": {"num_format": "#,##0"},
-    "money": {"num_format": "#,##0.00"},
-    "date": {"num_format": "yyyy-mm-dd"},
+    "int": {"num_format": EXCEL_FORMATS["count"]},
+    "money": {"num_format": EXCEL_FORMATS["money"]},
+    "date": {"num_format": EXCEL_FORMATS["date"]},
 }
 _KIND_WIDTHS = {"text": 16, "long_text": 36, "int": 12, "money": 16, "date": 14}
 
