@@ -31,8 +31,9 @@ test: $(STAMP)
 	test -f $(DB) || $(BIN)/salesanalysis --db $(DB) init --sample
 	$(BIN)/python -m pytest -q --nbval-lax salesanalysis/reports/notebooks
 
+## JupyterLab on the notebooks; as root (a container) it needs --allow-root to start.
 lab: $(STAMP)
-	$(BIN)/jupyter lab salesanalysis/reports/notebooks
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) salesanalysis/reports/notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -93,6 +93,10 @@ VOCABULARY: Mapping[str, Mapping[str, Mapping[str, str]]] = MappingProxyType({
         "succeeded": {"en": "Succeeded", "zh": "成功"},
         "failed": {"en": "Failed", "zh": "失败"},
     },
+    "known": {
+        "at_creation": {"en": "Known when the deal is created", "zh": "建单时已知"},
+        "at_outcome": {"en": "Known only at or after the outcome", "zh": "结果时才知"},
+    },
 })
 
 
@@ -149,6 +153,11 @@ BRAND_RANK: Mapping[str, int] = MappingProxyType({b: i for i, b in enumerate(BRA
 ACTION_STATUSES = values("action_status")
 #: States of a report run in ``report_runs``.
 RUN_STATUSES = values("run_status")
+#: When a field becomes known (``known:`` of a mapping; ``custom_attributes.known``).
+KNOWN_TIMES = values("known")
+#: Fields known only at or after the outcome: never in creation-time grades, backtests, models.
+KNOWN_AT_OUTCOME = "at_outcome"
+KNOWN_AT_CREATION = "at_creation"
 
 
 def label(kind: str, value: object, lang: str = "en") -> str:

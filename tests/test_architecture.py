@@ -25,6 +25,7 @@ MAX_LINES = 420
 DEFERRED_IMPORTS = {
     "salesanalysis/cli/app.py": {
         "salesanalysis.grading", "salesanalysis.reports.parameters", "salesanalysis.reports.runner",
+        "salesanalysis.models.leaks",
     },
 }
 

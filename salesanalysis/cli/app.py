@@ -1,7 +1,7 @@
 """The ``salesanalysis`` command line: thin wrappers that call the package and print results.
 
-The commands that need heavy libraries (``score``: scikit-learn; ``report``: Papermill and
-nbconvert) import them when they run, so ``--help``, ``init`` and ``import`` start quickly;
+The commands that need heavy libraries (``score`` and the leak check after ``import``:
+scikit-learn; ``report``: Papermill and nbconvert) import them when they run, so ``--help``, ``init`` and ``import`` start quickly;
 these are the package's only imports inside functions (``tests/test_architecture.py``).
 
 Commands: ``init`` (create the store, optionally with sample data and its currency),
@@ -23,7 +23,7 @@ from salesanalysis.exceptions import ParameterError, SalesAnalysisError
 from salesanalysis.formatting import format_count, format_date
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.intake.template import write_template
-from salesanalysis.reports.workbooks import export_grades
+from salesanalysis.reports.workbooks import export_grades, grade_owners
 from salesanalysis.sample.builder import generate_sample, load_sample, write_sample_csv
 from salesanalysis.store import CANONICAL_TABLES, Store, default_db_path, using_store
 from salesanalysis.vocab import GRADES
@@ -145,11 +145,29 @@ def import_cmd(
     rejected_dir: Annotated[
         Path, typer.Option(help="Folder for CSVs of rejected rows to fix and re-import.")
     ] = Path("data/rejected"),
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Text encoding of the CSV files, e.g. cp1252, gb18030, utf-8 "
+                          "(default: detected; the summary says which was used)."),
+    ] = None,
 ) -> None:
     """Import CRM/Excel exports through a mapping; bad rows are quarantined with reasons."""
-    with Store(state.db, create=True) as store:  # an import may start a new store
-        summary = import_files(store, files, mapping=mapping, rejected_dir=rejected_dir)
+    new_store = not state.db.exists()
+    try:
+        with Store(state.db, create=True) as store:  # an import may start a new store
+            summary = import_files(store, files, mapping=mapping, rejected_dir=rejected_dir,
+                                   encoding=encoding)
+    except SalesAnalysisError:
+        if new_store:  # a failed first import leaves no empty store behind
+            for leftover in (state.db, state.db.with_name(state.db.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     _echo(str(summary))
+    # deferred: the leak check loads scikit-learn (~1 s); it reads the store's closed deals
+    from salesanalysis.models.leaks import check_store_leaks
+
+    for line in check_store_leaks(state.db).warnings:
+        _echo(line)
 
 
 @app.command()
@@ -167,6 +185,7 @@ def score(
     config: Annotated[Path | None, typer.Option(help="Scoring YAML (default: shipped weights).")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD; default latest date in data.")] = None,
     out: Annotated[Path | None, typer.Option(help="Also write grades to .xlsx or .csv.")] = None,
+    lang: Annotated[str, typer.Option(help="Headers of the --out sheet: en or zh.")] = "en",
 ) -> None:
     """Grade customers A/B/C and store the grades with as_of and the config hash."""
     # deferred: grading loads scikit-learn (~1 s), which the other commands do not need
@@ -176,14 +195,17 @@ def score(
         raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")
     with using_store(state.db) as store:
         grades = score_store(store, config=config, as_of=as_of)
+        owners = grade_owners(store)
     counts = grades["grade"].value_counts().reindex(list(GRADES), fill_value=0)
     _echo(
         f"graded {format_count(len(grades))} customers as of "
         f"{format_date(grades['as_of'].iloc[0])} (config {grades['config_hash'].iloc[0]}): "
         + ", ".join(f"{g} {format_count(n)}" for g, n in counts.items())
     )
+    for note in grades.attrs.get("notes", []):  # coverage per dimension, left out, ties
+        _echo(f"  {note}")
     if out is not None:
-        _echo(f"wrote {export_grades(grades, out)}")
+        _echo(f"wrote {export_grades(grades, out, owners=owners, lang=lang)}")
 
 
 @app.command()
@@ -211,7 +233,7 @@ def report(
         db=state.db,
         reports_dir=reports_dir,
         notebooks_dir=notebooks_dir,
-        progress=True,
+        progress=sys.stderr.isatty(),  # a progress bar on a terminal; none in cron logs
     )
     _echo(f"rendered {name} for {result.period} in {result.seconds:.1f}s")
     _echo(str(result.html_path))

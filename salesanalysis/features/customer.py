@@ -29,6 +29,7 @@ import pandas as pd
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.store import Store, resolve_as_of, using_store
 from salesanalysis.store.queries import load_sql
+from salesanalysis.vocab import KNOWN_AT_CREATION, KNOWN_AT_OUTCOME
 
 #: Columns of the feature frame, in order (see ``sql/customer_features.sql``).
 FEATURE_COLUMNS: tuple[str, ...] = (
@@ -101,7 +102,8 @@ def _run(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
 
 
 def custom_features(
-    store: Store | str | Path, table: str = "customers", prefix: str = "custom_"
+    store: Store | str | Path, table: str = "customers", prefix: str = "custom_",
+    outcome_time: bool = False,
 ) -> pd.DataFrame:
     """Custom attributes kept by imports (source columns no mapping placed), one column each.
 
@@ -113,6 +115,9 @@ def custom_features(
         Whose attributes: ``customers`` gives one row per ``customer_id``.
     prefix : str
         Put before each attribute name, so custom columns never clash with built-in ones.
+    outcome_time : bool, default False
+        Also the attributes a mapping marked ``known: at_outcome`` (known only at or after the
+        outcome: for win/loss review, never for anything that predicts).
 
     Returns
     -------
@@ -122,6 +127,9 @@ def custom_features(
     """
     with using_store(store, read_only=True) as st:
         long = st.query(load_sql("custom_attributes"), [table])
+    if not outcome_time:
+        long = long[long["known"].fillna(KNOWN_AT_CREATION) != KNOWN_AT_OUTCOME]
+    long = long.drop(columns="known")
     key = "customer_id" if table == "customers" else "record_id"
     if long.empty:
         return pd.DataFrame({key: pd.Series(dtype=object)})

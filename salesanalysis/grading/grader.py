@@ -37,6 +37,13 @@ from salesanalysis.grading.config import (
     factor_weights,
     resolve_scoring_config,
 )
+from salesanalysis.grading.coverage import (
+    active_config,
+    coverage_notes,
+    empty_dimensions,
+    factor_coverage,
+    separate_ties,
+)
 from salesanalysis.grading.points import (
     check_feature_columns,
     percentile_reference,
@@ -98,6 +105,14 @@ class Grader(TransformerMixin, BaseEstimator):
         ``<factor>_points`` -> mean points of the reference population.
     n_reference_ : int
         Customers in the reference population.
+    coverage_ : pandas.DataFrame
+        Customers of the reference with data per factor and per dimension
+        (:func:`~salesanalysis.grading.coverage.factor_coverage`).
+    scoring_config_ : ScoringConfig
+        The config the total is computed with: ``config_`` with dimensions no reference
+        customer has data for left out (weight 0, the others renormalised).
+    notes_ : list of str
+        Coverage per dimension, dimensions left out, cut-offs moved for tied scores.
 
     Examples
     --------
@@ -138,8 +153,12 @@ class Grader(TransformerMixin, BaseEstimator):
         }
         # the reference ranked against itself (the same numbers as against its references)
         points = score_arrays(X, cfg)
+        self.coverage_ = factor_coverage(X, cfg)
+        self.scoring_config_ = active_config(cfg, empty_dimensions(self.coverage_))
         self.baseline_points_ = baseline_points(points, cfg)
-        self.cuts_ = grade_cuts(np.round(total_score(points, cfg), 2), cfg.grading)
+        score = np.round(total_score(points, self.scoring_config_), 2)
+        self.cuts_, tie_notes = separate_ties(score, grade_cuts(score, cfg.grading), cfg.grading)
+        self.notes_ = coverage_notes(self.coverage_, cfg, self.scoring_config_) + tie_notes
         self.n_reference_ = len(X)
         return points
 
@@ -157,7 +176,7 @@ class Grader(TransformerMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Grade letters of ``X`` (in row order)."""
         points = self.score_points(X)
-        return assign_grades(np.round(total_score(points, self.config_), 2), self.cuts_)
+        return assign_grades(np.round(total_score(points, self.scoring_config_), 2), self.cuts_)
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Grade ``X``: the ``grades`` table's columns (:data:`GRADE_COLUMNS`), scores rounded
@@ -173,7 +192,7 @@ class Grader(TransformerMixin, BaseEstimator):
 
     def _grades(self, feats: pd.DataFrame, points: dict[str, np.ndarray]) -> pd.DataFrame:
         cfg = self.config_
-        score = np.round(total_score(points, cfg), 2)
+        score = np.round(total_score(points, self.scoring_config_), 2)
         out = pd.DataFrame({
             "customer_id": feats["customer_id"].to_numpy(),
             "as_of": _as_dates(feats["as_of"]),
@@ -228,9 +247,13 @@ def grade_customers(
     -------
     pandas.DataFrame
         The columns of the ``grades`` table (:data:`GRADE_COLUMNS`), scores rounded to 2
-        decimals, sorted by ``customer_id`` (and ``as_of``).
+        decimals, sorted by ``customer_id`` (and ``as_of``); ``attrs["notes"]`` holds the
+        grader's coverage and tie notes.
     """
-    return Grader(config).fit_transform(_sorted(_checked(features)))
+    grader = Grader(config)
+    grades = grader.fit_transform(_sorted(_checked(features)))
+    grades.attrs["notes"] = grader.notes_
+    return grades
 
 
 def score_store(
@@ -269,4 +292,6 @@ def score_store(
         st.replace_where("grades", grades[list(GRADE_COLUMNS)],
                          {"as_of": day, "config_hash": grades["config_hash"].iloc[0]})  # fmt: skip
     extra = feats.set_index("customer_id")[["name", "owner_rep_id"]]
-    return grades.join(extra, on="customer_id")
+    out = grades.join(extra, on="customer_id")
+    out.attrs["notes"] = list(grades.attrs.get("notes", []))  # coverage, ties (for the CLI)
+    return out

@@ -144,7 +144,7 @@ def _parse_dates(values: pd.Series, target: Target, col: str) -> tuple[pd.Series
     formats = target.date_formats.get(col, [])
     parsed, bad = parse_date(values, tuple(formats))
     return parsed, bad, f"not a date; write it as {', '.join(formats) or 'YYYY-MM-DD'} " \
-                        "(e.g. 2024-03-31)"
+                        "(e.g. 2024-03-31), a year from 1678 to 2261"
 
 
 #: Parser of each non-text column kind: (values, target, column) -> (parsed, bad, reason).
@@ -209,9 +209,13 @@ def _derive_keys(out: pd.DataFrame, target: Target) -> None:
         need = blank_mask(out[col]) if col in out else pd.Series(True, index=out.index)
         if not need.any():
             continue
-        parts = pd.DataFrame({c: out.loc[need, c] if c in out
-                              else pd.Series(pd.NA, index=out.index[need]) for c in derive.from_})
-        made = stable_id(parts, derive.prefix)
+        if derive.row:
+            rows = out.index[need.to_numpy()]
+            made = pd.Series(derive.prefix + rows.astype(str), index=rows, dtype="string")
+        else:
+            parts = pd.DataFrame({c: out.loc[need, c] if c in out else
+                                  pd.Series(pd.NA, index=out.index[need]) for c in derive.from_})
+            made = stable_id(parts, derive.prefix)
         if col in out:
             out[col] = out[col].astype("string")
             out.loc[need, col] = made

@@ -10,6 +10,7 @@ errors list the file's columns and the closest match.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 from dataclasses import dataclass
 
@@ -185,3 +186,23 @@ def select_source(
     if best is None and failure is not None and named:
         raise failure
     return None if best is None else best[1:]
+
+
+def typo_hints(source: Source, plan: ColumnPlan, data_file: str) -> list[str]:
+    """A note per custom-attribute header that looks like a misspelt name the source accepts.
+
+    ``Budgett`` next to an unplaced ``budget`` reads as a typo, not a new attribute: the note
+    names the close canonical name (or header alias) so the user can rename the header.
+    """
+    free: dict[str, str] = {}  # normalised accepted name -> as shown
+    for i in range(len(source.targets)):
+        for alias, cols in _target_aliases(source, i).items():
+            if not set(as_list(cols)) & set(plan.placed[i]):
+                free.setdefault(normalise_header(alias), alias)
+    hints = []
+    for header in plan.unplaced:
+        near = difflib.get_close_matches(normalise_header(header), list(free), n=1, cutoff=0.8)
+        if near:
+            hints.append(f"{data_file}: column {header!r} is kept as a custom attribute; did "
+                         f"you mean {free[near[0]]!r}? (rename the header and import again)")
+    return hints

@@ -21,15 +21,18 @@ import pandas as pd
 
 from salesanalysis.intake.flags import RECORD_FLAGS, empty_flags
 from salesanalysis.intake.readers import SourceTable
-from salesanalysis.intake.rejects import MIDNIGHT, rejected_records
+from salesanalysis.intake.rejects import MIDNIGHT, rejected_records, replaced_sources
 from salesanalysis.intake.units import blank_mask
 from salesanalysis.store import Store, load_sql, table_specs
 from salesanalysis.store.writes import (
+    delete_rejected_rows,
     insert_rejected_rows,
     merge_changed_rows,
     merge_custom_attributes,
+    rejected_sources,
     replace_flags,
 )
+from salesanalysis.vocab import KNOWN_AT_CREATION
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,14 @@ def record_batch(store: Store, batch: Batch, *, rows: int, loaded: int, rejected
 
 
 def write_rejected(store: Store, batch: Batch, lines: pd.DataFrame) -> None:
-    """Write the rejected rows of a batch (``lines``: ``row`` and reason ``text``)."""
+    """Replace the source's rejected rows by a batch's (``lines``: ``row`` and reason ``text``).
+
+    The rejections earlier imports recorded for this file (and, for a ``.rejected.csv``, for
+    the file it was written from) go: rows fixed since load, rows still wrong are recorded
+    again, so re-imports never pile them up.
+    """
+    recorded = rejected_sources(store, batch.table)
+    delete_rejected_rows(store, batch.table, replaced_sources(batch.source, recorded))
     if len(lines):
         insert_rejected_rows(store, rejected_records(batch.batch_id, batch.table, batch.source,
                                                      lines))
@@ -131,7 +141,8 @@ def load_table(store: Store, batch: Batch, load: TableLoad) -> LoadCounts:
                       {str(f): int(n) for f, n in per_flag.items()})
 
 
-def load_attributes(store: Store, batch: Batch, wide: pd.DataFrame) -> int:
+def load_attributes(store: Store, batch: Batch, wide: pd.DataFrame,
+                    known: dict[str, str] | None = None) -> int:
     """Write custom columns as attributes of their records.
 
     Parameters
@@ -142,6 +153,9 @@ def load_attributes(store: Store, batch: Batch, wide: pd.DataFrame) -> int:
         The batch; its table is the records' table.
     wide : pandas.DataFrame
         ``record_id`` and one column per attribute, as read.
+    known : dict, optional
+        Attribute -> when it is known (:data:`~salesanalysis.vocab.KNOWN_TIMES`); others are
+        known at creation.
 
     Returns
     -------
@@ -159,5 +173,6 @@ def load_attributes(store: Store, batch: Batch, wide: pd.DataFrame) -> int:
                          "attribute": long["attribute"].astype("string"),
                          "value": pd.Series(value, index=long.index).astype("string").str.strip(),
                          "batch_id": batch.batch_id})
+    long["known"] = long["attribute"].map(known or {}).astype("string").fillna(KNOWN_AT_CREATION)
     long = long.drop_duplicates(["record_id", "attribute"], keep="last")
     return merge_custom_attributes(store, long)

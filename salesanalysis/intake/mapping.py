@@ -19,12 +19,15 @@ then, in this order, per column:
 3. type conversion by the schema: numbers with units (``units``: the column's default unit,
    e.g. ``M`` when the export is in millions; 万/k/M suffixes always apply, see
    :mod:`salesanalysis.intake.units`), dates (``date_formats`` first, then the common ones);
-4. ``defaults``: a value for blanks (e.g. ``role: sales_rep``);
+4. ``defaults``: a value for blanks (e.g. ``role: sales_rep``); a default never overwrites a
+   value another source loaded for the same record (kept, counted as a conflict in the
+   summary) unless the target lists the column under ``precedence``;
 5. ``inherit``: a secondary target takes a column from the source's first target (the
    contact and interaction columns of the template take the customer's ``customer_id``);
 6. ``derive``: keys made from names where the source has no ids, ``prefix`` + the first 12
    hex digits of the MD5 of the normalised name (case, spacing and punctuation ignored), so
-   the same customer gets the same id on every import;
+   the same customer gets the same id on every import; ``row: true`` makes it from the
+   source row number instead (exports with neither ids nor names, e.g. a lead list);
 7. ``lookups``: names resolved to ids against a table in the store or in the same import
    (``sales_agent`` name -> ``rep_id``); a blank name may be kept NULL, rejected or flagged,
    an unknown name rejected or flagged (``unknown_reference``, loaded NULL);
@@ -48,14 +51,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from salesanalysis.config import StrictModel, default_config_path, read_yaml, validate_config
+from salesanalysis.config import StrictModel, default_config_path, validate_config
 from salesanalysis.exceptions import ConfigError
 from salesanalysis.intake.flags import MISSING_REFERENCE
-from salesanalysis.intake.units import UNIT_NAMES, unit_factor
+from salesanalysis.intake.mapping_yaml import read_mapping_yaml
+from salesanalysis.intake.units import UNIT_NAMES, date_format_problem, unit_factor
 from salesanalysis.store import CANONICAL_TABLES, table_specs
 from salesanalysis.store.schema import TableSpec
+from salesanalysis.vocab import KNOWN_TIMES
 
 TableName = Literal[CANONICAL_TABLES]  # a canonical table of the store
 
@@ -65,12 +70,19 @@ _PER_COLUMN_PARTS = ("values", "fixes", "units", "date_formats", "defaults", "de
 
 
 class DeriveKey(StrictModel):
-    """Build a key from other canonical columns of the same row."""
+    """Build a key from other canonical columns of the same row, or from its row number."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: list[str] = Field(alias="from", min_length=1)
+    from_: list[str] = Field(alias="from", default=[])
     prefix: str = ""
+    row: bool = False  # prefix + the source row number (stable while the file keeps its order)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> DeriveKey:
+        if bool(self.from_) == self.row:
+            raise ValueError("give either from: [columns] or row: true")
+        return self
 
 
 class Lookup(StrictModel):
@@ -110,6 +122,8 @@ class Target(StrictModel):
     report_blank: list[str] = []
     skip_if_blank: list[str] = []
     distinct: bool = False
+    #: columns whose ``defaults`` overwrite a value another source loaded (else kept)
+    precedence: list[str] = []
 
 
 class Source(StrictModel):
@@ -122,6 +136,9 @@ class Source(StrictModel):
     targets: list[Target] = []
     keep_as: str | None = None
     record_key: str | None = None
+    #: source header of a custom column -> when it is known; ``at_outcome`` fields (known only
+    #: at or after the outcome, e.g. a call's duration) never enter grades, backtests or models
+    known: dict[str, Literal[KNOWN_TIMES]] = {}
 
 
 class Mapping(StrictModel):
@@ -176,7 +193,7 @@ def load_mapping(mapping: str | Path | None = None) -> LoadedMapping:
                 f"{', '.join(shipped_mappings())}",
             )  # fmt: skip
         path = shipped
-    model = validate_config(read_yaml(path), Mapping, path)
+    model = validate_config(read_mapping_yaml(path), Mapping, path)  # Yes, 2024: text
     _check_mapping(model, str(path))
     return LoadedMapping(model, str(path), path.stem)
 
@@ -198,6 +215,7 @@ def _check_mapping(model: Mapping, file: str) -> None:
             for col, key in _referenced_columns(target, base):
                 _check_column(col, known, file, key)
             _check_units(target, file, base)
+            _check_date_formats(target, file, base)
             _check_lookups(target, specs, file, base)
 
 
@@ -214,7 +232,7 @@ def _referenced_columns(target: Target, base: str) -> Iterator[tuple[str, str]]:
     for part in _PER_COLUMN_PARTS:
         for col in getattr(target, part):
             yield col, f"{base}.{part}.{col}"
-    for col in (*target.report_blank, *target.skip_if_blank):
+    for col in (*target.report_blank, *target.skip_if_blank, *target.precedence):
         yield col, base
     for j, rule in enumerate(target.null_if):
         yield rule.column, f"{base}.null_if.{j}.column"
@@ -241,6 +259,18 @@ def _check_units(target: Target, file: str, base: str) -> None:
                 file, f"{base}.units.{col}",
                 f"unknown unit {unit!r}; use a number or one of: {', '.join(UNIT_NAMES)}",
             ) from None  # fmt: skip
+
+
+def _check_date_formats(target: Target, file: str, base: str) -> None:
+    for col, formats in target.date_formats.items():
+        for j, fmt in enumerate(formats):
+            problem = date_format_problem(fmt)
+            if problem:
+                raise ConfigError(
+                    file, f"{base}.date_formats.{col}.{j}",
+                    f"bad date format {fmt!r} ({problem}); use strptime codes such as "
+                    "%Y-%m-%d, %d/%m/%Y, %m/%d/%Y, %Y年%m月%d日",
+                )  # fmt: skip
 
 
 def _check_lookups(target: Target, specs: dict[str, TableSpec], file: str, base: str) -> None:

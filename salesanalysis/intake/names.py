@@ -99,16 +99,20 @@ def stable_id(parts: pd.DataFrame, prefix: str) -> pd.Series:
     -------
     pandas.Series of string
         ``prefix`` + the first 12 hex digits of the MD5 of the normalised, ``|``-joined parts;
-        NA where any part is blank. Each distinct text is hashed once.
+        NA where every part is blank (a blank part counts as empty text, so a contact without
+        a title still gets an id). Each distinct text is hashed once.
     """
     text = None
+    present = pd.Series(False, index=parts.index)
     for col in parts.columns:
         value = parts[col]
         if pd.api.types.is_datetime64_any_dtype(value):
             value = value.dt.strftime("%Y-%m-%d")
-        value = normalise_name(value.astype("string"))
-        value = value.where(value.str.len() > 0)
+        value = normalise_name(value.astype("string")).fillna("")
+        present = present | (value.str.len() > 0).to_numpy()
         text = value if text is None else text + "|" + value
+    if text is not None:
+        text = text.where(present)
     codes, uniques = pd.factorize(text)
     if len(uniques) == 0:
         return pd.Series(pd.NA, index=parts.index, dtype="string")

@@ -28,7 +28,7 @@ as known. :class:`~salesanalysis.intake.summary.ImportSummary` accounts for ever
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -36,7 +36,7 @@ import pandas as pd
 
 from salesanalysis.exceptions import IntakeError
 from salesanalysis.intake.apply import MappedTarget, apply_target
-from salesanalysis.intake.fitting import ColumnPlan, check_required, select_source
+from salesanalysis.intake.fitting import ColumnPlan, check_required, select_source, typo_hints
 from salesanalysis.intake.flags import record_flags
 from salesanalysis.intake.headers import is_reasons_column, normalise_header
 from salesanalysis.intake.loading import (
@@ -50,8 +50,15 @@ from salesanalysis.intake.loading import (
     write_rejected,
 )
 from salesanalysis.intake.mapping import LoadedMapping, Source, load_mapping
+from salesanalysis.intake.order import inherit_parent, target_order
+from salesanalysis.intake.precedence import keep_loaded_values
 from salesanalysis.intake.readers import SourceTable, read_source
-from salesanalysis.intake.rejects import reason_lines, reasons_by_row, write_rejected_files
+from salesanalysis.intake.rejects import (
+    in_user_terms,
+    reason_lines,
+    reasons_by_row,
+    write_rejected_files,
+)
 from salesanalysis.intake.summary import FLAG_COUNT_COLUMNS, TABLE_COLUMNS, ImportSummary
 from salesanalysis.intake.units import blank_mask
 from salesanalysis.intake.validation import target_issues
@@ -69,6 +76,7 @@ class _Unit:
     source_name: str
     source: Source
     plan: ColumnPlan
+    order: list[int] = field(default_factory=list)
 
     @property
     def rank(self) -> int:
@@ -102,7 +110,9 @@ def _plan_unit(table: SourceTable, tables: list[SourceTable], loaded: LoadedMapp
     name, source, plan = found
     check_required(source, plan, headers, mapping_file=loaded.file, source_name=name,
                    data_file=table.label)
-    return _Unit(table, name, source, plan)
+    order = target_order(source, loaded.file, name)
+    warnings.extend(typo_hints(source, plan, table.label))
+    return _Unit(table, name, source, plan, order)
 
 
 def _plan_units(tables: list[SourceTable], loaded: LoadedMapping,
@@ -111,11 +121,21 @@ def _plan_units(tables: list[SourceTable], loaded: LoadedMapping,
     return sorted((u for u in units if u is not None), key=lambda u: u.rank)
 
 
+def _name_tables(tables: list[SourceTable]) -> list[SourceTable]:
+    """Show ``folder/file.csv`` for files whose names repeat in this import."""
+    names = pd.Series([t.path.name for t in tables])
+    for table, repeated in zip(tables, names.duplicated(keep=False), strict=True):
+        if repeated:
+            table.shown_as = f"{table.path.parent.name}/{table.path.name}"
+    return tables
+
+
 def import_files(
     store: Store,
     files: Sequence[str | Path],
     mapping: str | Path | None = None,
     rejected_dir: str | Path = "data/rejected",
+    encoding: str | None = None,
 ) -> ImportSummary:
     """Import CSV/XLSX files into the store through a mapping, in one transaction.
 
@@ -131,6 +151,8 @@ def import_files(
         built-in template aliases.
     rejected_dir : str or Path, default ``"data/rejected"``
         Folder for the CSVs of rejected rows.
+    encoding : str, optional
+        The text encoding of the CSV files (``cp1252``, ``gb18030``); detected when None.
 
     Returns
     -------
@@ -146,15 +168,16 @@ def import_files(
     if not files:
         raise IntakeError("no files given; pass one or more .csv or .xlsx files")
     warnings: list[str] = []
-    tables = [t for f in files for t in read_source(f)]
+    tables = _name_tables([t for f in files for t in read_source(f, encoding)])
     units = _plan_units(tables, loaded, warnings)
     run = _Run(store, loaded, datetime.now().replace(microsecond=0))
     with store.transaction():
         for unit in units:
             run.import_unit(unit)
+        rejected_files = write_rejected_files(run.rejected, Path(rejected_dir))
     return ImportSummary(
         tables=pd.DataFrame(run.counts, columns=list(TABLE_COLUMNS)),
-        rejected_files=write_rejected_files(run.rejected, Path(rejected_dir)),
+        rejected_files=rejected_files,
         custom_columns=run.custom_columns,
         warnings=list(dict.fromkeys(warnings + run.warnings)),
         flags=pd.DataFrame(run.flag_counts, columns=list(FLAG_COUNT_COLUMNS)),
@@ -212,24 +235,45 @@ class _Run:
             return
         per_table: dict[str, TableLoad] = {}
         lines: list[pd.DataFrame] = []
-        parent = None
-        for i, target in enumerate(unit.source.targets):
+        frames: dict[int, pd.DataFrame] = {}
+        known_headers: dict[int, dict[str, str]] = {}
+        for i in unit.order:  # dependencies first (inherit, lookups)
+            target = unit.source.targets[i]
+            parent = frames.get(inherit_parent(unit.source, i))
             mapped = apply_target(unit.table.frame, target, unit.plan.placed[i],
                                   data_file=unit.table.label, reference=self.reference,
                                   parent=parent)
-            parent = mapped.frame if i == 0 else parent
+            if target.defaults:  # a default never overwrites what another source loaded
+                mapped.frame = self._keep_loaded(unit, i, mapped.frame)
+            frames[i] = mapped.frame
+            if unit.table.issues is not None and len(unit.table.issues):
+                mapped.issues = pd.concat([mapped.issues, unit.table.issues], ignore_index=True)
             self.warnings.extend(mapped.warnings)
             load = per_table.setdefault(target.table, TableLoad(target.table))
+            known_headers[i] = mapped.headers
             issues = self._check_target(unit, mapped, load=load,
-                                        customer_lookup="customer_id" in target.lookups)
+                                        customer_lookup="customer_id" in target.lookups,
+                                        made_from=_made_from(unit.source, i, known_headers))
             lines.append(issues[["row", "text"]])
         self._write_unit(unit, per_table)
         reasons = pd.concat(lines, ignore_index=True)
         if len(reasons):
             self.rejected.append((unit.table, reasons_by_row(reasons)))
 
+    def _keep_loaded(self, unit: _Unit, i: int, frame: pd.DataFrame) -> pd.DataFrame:
+        target = unit.source.targets[i]
+        kept, conflicts = keep_loaded_values(
+            frame, target, unit.plan.placed[i], unit.table.frame, self.reference(target.table),
+            table_specs()[target.table].key[0])
+        self.warnings += [
+            f"{unit.table.label}: {n:,} {target.table} kept the {col} another source loaded "
+            f"instead of this mapping's default {target.defaults[col]!r} (list {col} under "
+            "precedence to overwrite)" for col, n in conflicts.items()]
+        return kept
+
     def _check_target(self, unit: _Unit, mapped: MappedTarget, *, customer_lookup: bool,
-                      load: TableLoad) -> pd.DataFrame:
+                      load: TableLoad,
+                      made_from: dict[str, tuple[str, str]]) -> pd.DataFrame:
         """Validate a mapped target, flag its good rows, stage them, add them to ``load``;
         return its issues with their reason lines (``text``)."""
         frame, table = mapped.frame, mapped.table
@@ -238,7 +282,8 @@ class _Run:
         known = self.known_customer_ids() if check_customer else None
         issues = target_issues(frame, table, mapped.issues, known)
         good = frame[~frame.index.isin(issues["row"])]
-        issues["text"] = reason_lines(issues, unit.table.label, mapped.headers)
+        shown = in_user_terms(issues, unit.table.frame, made_from)
+        issues["text"] = reason_lines(shown, unit.table.label, mapped.headers)
         key = table_specs()[table].key[0]
         load.flags.append(record_flags(table, key, good, mapped.flags, self.known_customers))
         self.staged.setdefault(table, []).append(good)
@@ -267,7 +312,10 @@ class _Run:
         key = table_specs()[batch.table].key[0]
         raw = unit.table.frame.loc[good.index, unit.plan.unplaced]
         raw.insert(0, "record_id", good[key].astype("string").to_numpy())
-        load_attributes(self.store, batch, raw)
+        marked = {normalise_header(h): when for h, when in unit.source.known.items()}
+        known = {h: marked[normalise_header(h)] for h in raw.columns
+                 if normalise_header(h) in marked}
+        load_attributes(self.store, batch, raw, known)
         self.custom_columns[unit.table.label] = list(unit.plan.unplaced)
 
     # -- a source without a canonical table: all its columns become custom attributes
@@ -287,9 +335,9 @@ class _Run:
         batch = self.batch(unit, source.keep_as)
         written = load_attributes(self.store, batch, frame)
         issues = _key_issues(raw, key_header, keys, blank, dup)
+        issues["text"] = reason_lines(issues, label, {})
+        write_rejected(self.store, batch, issues)  # replaces this source's earlier ones
         if len(issues):
-            issues["text"] = reason_lines(issues, label, {})
-            write_rejected(self.store, batch, issues)
             self.rejected.append((unit.table, issues.groupby("row")["text"].agg("\n".join)))
         rejected = len(raw) - len(frame)
         record_batch(self.store, batch, rows=len(raw), loaded=len(frame), rejected=rejected,
@@ -300,6 +348,26 @@ class _Run:
         self.warnings.append(f"{label}: no canonical table for {source.keep_as}; kept as "
                              f"custom attributes ({', '.join(others)}) of {len(frame):,} "
                              f"{source.keep_as}")
+
+
+def _first_typed(columns: list[str], headers: dict[str, str]) -> tuple[str, str] | None:
+    """The first of ``columns`` the file has a header for, with that header."""
+    return next(((c, headers[c]) for c in columns if c in headers), None)
+
+
+def _made_from(source: Source, i: int,
+               headers: dict[int, dict[str, str]]) -> dict[str, tuple[str, str]]:
+    """Columns target ``i`` makes (derived keys, inherited ids) -> the typed column (and its
+    header) they come from: the target's own, or for an inherited id its parent's."""
+    target = source.targets[i]
+    made = {col: _first_typed(list(d.from_), headers.get(i, {}))
+            for col, d in target.derive.items() if d.from_}
+    parent = inherit_parent(source, i)
+    for col, parent_col in target.inherit.items() if parent is not None else ():
+        derive = source.targets[parent].derive.get(parent_col)
+        if derive is not None and derive.from_:
+            made[col] = _first_typed(list(derive.from_), headers.get(parent, {}))
+    return {col: found for col, found in made.items() if found is not None}
 
 
 def _key_issues(raw: pd.DataFrame, key_header: str, keys: pd.Series, blank: pd.Series,

@@ -1,9 +1,13 @@
 """Reading source files: CSV (encoding and delimiter detected) and every sheet of an XLSX.
 
 CSV encodings are detected in the order a sales team produces them: a BOM (UTF-8/UTF-16),
-then strict UTF-8, then GB18030 (the superset of GBK that Chinese Excel saves), then
-charset-normalizer's best guess; the delimiter (``,`` ``;`` tab ``|``) is sniffed; CRLF is
-fine. Excel sheets are read with openpyxl as Excel stores them (dates as dates, numbers as
+then strict UTF-8, then the more plausible of GB18030 (the superset of GBK that Chinese Excel
+saves) and cp1252 (Western European Excel) by :func:`implausible_words`, then
+charset-normalizer's best guess; ``encoding=`` overrides the detection. The delimiter (``,``
+``;`` tab ``|``) is sniffed; CRLF is fine. Rows are checked against the header
+(:func:`row_shape_issues`): a delimiter at the end of every line is dropped, a row with values
+beyond the header or a quote that swallows the next line is an *issue* of that row (rejected
+with its row number), never a silent shift. Excel sheets are read with openpyxl as Excel stores them (dates as dates, numbers as
 numbers). Rows are numbered as the user sees them in Excel or a text editor (header = row 1);
 blank rows are dropped. Each readable table is a :class:`SourceTable`.
 """
@@ -17,10 +21,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
 
 from salesanalysis.exceptions import IntakeError
+from salesanalysis.intake.cells import restore_text
+from salesanalysis.intake.encodings import choose_encoding
+from salesanalysis.intake.headers import is_reasons_column
 
 _DELIMITERS = ",;\t|"
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -33,10 +41,11 @@ _FIRST_ROW = 2
 
 
 def detect_encoding(data: bytes) -> str:
-    """Name the encoding of CSV bytes: BOM, strict UTF-8, GB18030, then charset-normalizer.
+    """Name the encoding of CSV bytes: BOM, strict UTF-8, GB18030 or cp1252, charset-normalizer.
 
-    GB18030 is tried right after UTF-8 because Chinese Excel saves CSV as GBK (a subset of
-    GB18030) and single-byte guesses such as Latin-1 would decode those bytes into garbage.
+    GB18030 and cp1252 are tried right after UTF-8 because Chinese Excel saves CSV as GBK (a
+    subset of GB18030) and Western Excel as cp1252; both decode most bytes, so the one whose
+    words fit one script wins (:func:`salesanalysis.intake.encodings.choose_encoding`).
 
     Raises
     ------
@@ -47,12 +56,15 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    chosen = choose_encoding(data)
+    if chosen is not None:
+        return chosen
     best = from_bytes(data[:_ENCODING_SAMPLE]).best()
     if best is None:
         raise IntakeError("cannot tell the text encoding; save the file as UTF-8 CSV")
@@ -80,11 +92,15 @@ class SourceTable:
     file_hash: str
     encoding: str | None = None
     delimiter: str | None = None
+    #: Rows the reader could not read right (``row``, ``column``, ``value``, ``reason``).
+    issues: pd.DataFrame | None = None
+    #: The file as shown when the file name alone is ambiguous (``north/deals.csv``).
+    shown_as: str | None = None
 
     @property
     def label(self) -> str:
         """``file.csv`` or ``book.xlsx[sheet]`` for messages."""
-        return self.path.name + (f"[{self.sheet}]" if self.sheet else "")
+        return (self.shown_as or self.path.name) + (f"[{self.sheet}]" if self.sheet else "")
 
     @property
     def how_read(self) -> str:
@@ -115,30 +131,161 @@ def _read_workbook(path: Path, data: bytes, file_hash: str) -> list[SourceTable]
             for name, frame in sheets.items()]
 
 
-def _read_csv(path: Path, data: bytes, file_hash: str) -> SourceTable:
+def _header_names(header: list[str]) -> list[str]:
+    """Column names as pandas makes them: ``Unnamed: i`` for blanks, ``name.1`` for repeats."""
+    names: list[str] = []
+    for i, name in enumerate(header):
+        name = name if name.strip() else f"Unnamed: {i}"
+        base, k = name, 0
+        while name in names:
+            k += 1
+            name = f"{base}.{k}"
+        names.append(name)
+    return names
+
+
+def _issues(rows: np.ndarray, columns: list[str], values: list[str],
+            reasons: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows.astype("int64"), "column": columns, "value": values,
+                         "reason": reasons})
+
+
+def row_shape_issues(cells: pd.DataFrame, counts: np.ndarray, header: list[str],
+                     delimiter: str, quoted: bool = True) -> pd.DataFrame:
+    """Rows that do not fit the header: values beyond it, or a quote swallowing a line.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        The data records, all fields (as many columns as the longest record), indexed by row.
+    counts : numpy.ndarray
+        Fields per data record.
+    header : list of str
+        The header's column names (its width is the file's width).
+    delimiter : str
+        The file's delimiter.
+    quoted : bool, default True
+        Whether the file has any quote (without, no cell can hold a line break).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row``, ``column``, ``value``, ``reason`` (empty when every row fits).
+    """
+    width = len(header)
+    rows = cells.index.to_numpy()
+    longer = counts > width  # only these rows can have values beyond the header
+    extra = cells.iloc[:, width:][longer].astype("string").fillna("")
+    spill = np.zeros(len(cells), dtype=bool)
+    spill[np.flatnonzero(longer)] = (extra.apply(lambda c: c.str.strip()) != "").any(
+        axis=1).to_numpy(dtype=bool)
+    joined = ([] if not spill.any() else  # bad rows only
+              extra[spill[longer]].agg(lambda r: ", ".join(v for v in r if v), axis=1).tolist())
+    parts = [_issues(
+        rows[spill], [header[-1]] * int(spill.sum()), joined,
+        [f"the row has {int(n)} values but the header {width} columns; remove the extra "
+         "delimiter, or put the value that contains it in quotes" for n in counts[spill]])]
+    if not quoted:
+        return pd.concat(parts, ignore_index=True)  # no quotes: no line break in a cell
+    inside = cells.iloc[:, :width].astype("string")
+    broken = inside.apply(lambda c: c.str.contains("\n", regex=False)).fillna(False)
+    # a line break inside a cell is fine (notes), unless the row came up short or the cell
+    # holds a whole row's worth of delimiters: a quote left open swallowed the next line
+    whole_row = inside.apply(lambda c: c.str.count(re.escape(delimiter))).fillna(0) >= width - 1
+    lines = broken.to_numpy() & ((counts < width)[:, None] | whole_row.to_numpy())
+    lines[:, [is_reasons_column(h) for h in header]] = False  # our own multi-line reasons
+    if lines.any():
+        at, col = np.nonzero(lines)
+        first = pd.Series(col, index=at).groupby(level=0).min()
+        parts.append(_issues(
+            rows[first.index], [header[c] for c in first], [
+                inside.iat[r, c].split("\n")[0] for r, c in first.items()],
+            [f"a quote opened in this cell is not closed, so the next line was read into it "
+             f"(the row has {int(counts[r])} of {width} values); close the quote"
+             for r in first.index]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _field_counts(text: str, delimiter: str) -> np.ndarray:
+    """Fields per record: counted delimiters per line when the file has no quotes (vectorised),
+    else as the csv module reads them (quoted delimiters and line breaks)."""
+    if '"' not in text:  # delimiters between line ends, on the bytes
+        raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(raw == ord("\n"))
+        if len(raw) and raw[-1] != ord("\n"):
+            ends = np.r_[ends, len(raw)]
+        starts = np.r_[0, ends[:-1] + 1].astype(np.int64)
+        marks = np.flatnonzero(raw == ord(delimiter))
+        found = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
+        length = ends - starts - (raw[np.maximum(ends - 1, 0)] == ord("\r"))
+        return np.where(length > 0, found + 1, 0).astype(np.int64)
+    return _quoted_field_counts(text, delimiter)
+
+
+def _quoted_field_counts(text: str, delimiter: str) -> np.ndarray:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return np.fromiter((len(r) for r in reader), dtype=np.int64)
+
+
+def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frame (named by the header, rows numbered) and its row-shape issues."""
     try:
-        encoding = detect_encoding(data)
-    except IntakeError as exc:
-        raise IntakeError(f"{path}: {exc}") from exc
-    text = data.decode(encoding, errors="strict")
-    delimiter = detect_delimiter(text[:_DELIMITER_SAMPLE])
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        counts = _field_counts(text, delimiter)
+        if not len(counts) or counts.max() == 0:
+            raise pd.errors.EmptyDataError("no data")
+        cells = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
+                            names=range(int(counts.max())), index_col=False,
+                            keep_default_na=False, skip_blank_lines=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no data"
         raise IntakeError(f"{path}: cannot parse as CSV ({first}); check the delimiter and "
                           "quotes, or save the sheet again as CSV") from exc
-    return SourceTable(path, None, _number_rows(frame), file_hash, encoding, delimiter)
+    if len(cells) != len(counts):  # line ends the quick count does not see (a lone CR)
+        counts = _quoted_field_counts(text, delimiter)
+    if len(cells) != len(counts):
+        raise IntakeError(f"{path}: cannot parse as CSV (rows do not line up); check the "
+                          "quotes, or save the sheet again as CSV")
+    header = [str(v) for v in cells.iloc[0, :counts[0]].fillna("")]
+    while len(header) > 1 and not header[-1].strip():
+        header.pop()  # a delimiter at the end of the header line
+    data = cells.iloc[1:]
+    data.index = pd.RangeIndex(_FIRST_ROW, _FIRST_ROW + len(data), name="_row")
+    names = _header_names(header)
+    issues = row_shape_issues(data, counts[1:], names, delimiter, '"' in text)
+    frame = data.iloc[:, :len(names)].copy()
+    frame.columns = names
+    frame = frame.fillna("")
+    return frame, issues
 
 
-def read_source(path: str | Path) -> list[SourceTable]:
+def _read_csv(path: Path, data: bytes, file_hash: str, encoding: str | None) -> SourceTable:
+    try:
+        encoding = encoding or detect_encoding(data)
+    except IntakeError as exc:
+        raise IntakeError(f"{path}: {exc}") from exc
+    try:
+        text = data.decode(encoding, errors="strict")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise IntakeError(f"{path}: cannot read as {encoding} ({exc}); pass the file's "
+                          "encoding (--encoding cp1252, gb18030, utf-8)") from exc
+    delimiter = detect_delimiter(text[:_DELIMITER_SAMPLE])
+    frame, issues = _parse_csv(path, text, delimiter)
+    if any(is_reasons_column(c) for c in frame.columns):  # a rejected-rows file: cells back
+        frame = restore_text(frame)
+    table = SourceTable(path, None, _number_rows(frame), file_hash, encoding, delimiter)
+    table.issues = issues
+    return table
+
+
+def read_source(path: str | Path, encoding: str | None = None) -> list[SourceTable]:
     """Read a CSV (encoding and delimiter detected) or every sheet of an XLSX workbook.
 
     Parameters
     ----------
     path : str or Path
         A ``.csv``, ``.txt``, ``.tsv``, ``.xlsx`` or ``.xlsm`` file.
+    encoding : str, optional
+        The text encoding of a CSV (``cp1252``, ``gb18030``, ...); detected when None.
 
     Returns
     -------
@@ -160,4 +307,4 @@ def read_source(path: str | Path) -> list[SourceTable]:
         return _read_workbook(path, data, file_hash)
     if suffix not in _TEXT_SUFFIXES:
         raise IntakeError(f"{path}: unsupported file type {suffix!r}; use .csv or .xlsx")
-    return [_read_csv(path, data, file_hash)]
+    return [_read_csv(path, data, file_hash, encoding)]

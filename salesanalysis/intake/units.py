@@ -159,8 +159,10 @@ def parse_date(
 ) -> tuple[pd.Series, pd.Series]:
     """Parse dates written in the given formats, then the common ones; Excel dates pass as is.
 
-    Numbers between 1 and 2,958,465 in a numeric column are Excel serial dates (days since
-    1899-12-30), as Excel stores a date cell that lost its date format.
+    Numbers between 1 and 2,958,465 in a numeric column, and five-digit numbers no format
+    reads in a mixed or text column (``45123``: an Excel cell among text dates), are Excel
+    serial dates (days since 1899-12-30), as Excel stores a date cell that lost its format. Dates outside pandas' range
+    (1677-09-22 .. 2262-04-11, e.g. a placeholder 9999-12-31) are bad values, never a crash.
 
     Returns
     -------
@@ -174,9 +176,7 @@ def parse_date(
         return parsed.dt.normalize(), pd.Series(False, index=values.index)
     blank = blank_mask(values)
     if pd.api.types.is_numeric_dtype(values):
-        serial = pd.to_numeric(values, errors="coerce")
-        ok = serial.between(1, 2_958_465)
-        parsed = pd.to_datetime(serial.where(ok), unit="D", origin="1899-12-30")
+        parsed = _from_serial(values)
         return parsed.dt.normalize(), (~blank) & parsed.isna()
     text = values.astype("string").str.strip()
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -185,7 +185,34 @@ def parse_date(
         if not todo.any():
             break
         attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        hit = attempt.notna()
+        hit = attempt.notna() & attempt.between(_EARLIEST, _LATEST)
         parsed.loc[hit[hit].index] = attempt[hit].astype("datetime64[ns]")
-        todo = todo & parsed.isna()
+        todo = todo & parsed.isna() & ~attempt.notna().reindex(values.index, fill_value=False)
+    # five digits only (1927-2173): a year such as 2024 is not taken for day 2024 of 1900
+    serial = ~blank & parsed.isna() & text.str.fullmatch(r"[1-9]\d{4}(?:\.0+)?").fillna(False)
+    if serial.any():  # an Excel number in a text column (openpyxl gives objects)
+        parsed.loc[serial] = _from_serial(text[serial])
     return parsed.dt.normalize(), (~blank) & parsed.isna()
+
+
+#: The dates a nanosecond timestamp holds (whole days).
+_EARLIEST = pd.Timestamp.min.ceil("D")
+_LATEST = pd.Timestamp.max.floor("D")
+
+
+def _from_serial(values: pd.Series) -> pd.Series:
+    """Excel serial day numbers (1 .. 2,958,465) as dates; NaT outside that range."""
+    serial = pd.to_numeric(values, errors="coerce")
+    ok = serial.between(1, 2_958_465)
+    days = serial.where(ok)
+    parsed = pd.to_datetime(days.where(days < 106_000), unit="D", origin="1899-12-30")
+    return pd.Series(parsed.to_numpy(), index=values.index).astype("datetime64[ns]")
+
+
+def date_format_problem(fmt: str) -> str | None:
+    """What is wrong with a strptime format (``"'Q' is a bad directive ..."``), or None."""
+    try:
+        pd.to_datetime(pd.Series(["2024-01-31"]), format=fmt, errors="coerce")
+    except ValueError as exc:
+        return str(exc).splitlines()[0]
+    return None

@@ -33,7 +33,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
+from salesanalysis.features.customer import custom_features
 from salesanalysis.models.deal_rows import SNAPSHOT_DAYS, open_opportunities, training_snapshots
+from salesanalysis.models.fields import field_factor_texts, field_inputs, field_spec
 from salesanalysis.models.folds import customer_folds
 from salesanalysis.models.inputs import FEATURE_LABELS, display_values, model_inputs
 from salesanalysis.store import Store, resolve_as_of, using_store
@@ -86,6 +88,12 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         Training rows used at most: larger histories are sampled down (seeded by
         ``random_state``), which keeps fitting to seconds while leaving ~35 coefficients
         well determined.
+    fields : bool, default True
+        Also learn from every other field known at creation
+        (:func:`~salesanalysis.models.fields.field_spec`): the customers' numeric custom
+        attributes, and indicators of the frequent levels of rep, product, industry, region
+        and text custom attributes (``fit_store`` and ``predict_open`` add the custom
+        attributes not marked ``known: at_outcome``).
 
     Attributes
     ----------
@@ -127,6 +135,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         n_factors: int = 3,
         snapshot_days: int = SNAPSHOT_DAYS,
         max_rows: int = 60_000,
+        fields: bool = True,
     ) -> None:
         self.random_state = random_state
         self.cv = cv
@@ -135,6 +144,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         self.n_factors = n_factors
         self.snapshot_days = snapshot_days
         self.max_rows = max_rows
+        self.fields = fields
 
     # -- fitting --------------------------------------------------------------------------
     def fit(
@@ -191,6 +201,10 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
                 "(outcome won/lost with closed_date) or lower min_outcomes"
             )
         inputs = model_inputs(X)
+        self.field_numbers_, self.field_levels_ = field_spec(X) if self.fields else ([], {})
+        inputs = pd.concat(
+            [inputs, field_inputs(X, self.field_numbers_, self.field_levels_)], axis=1
+        )
         # an input recorded for one outcome only (e.g. a deal amount filled in when a deal is
         # won) tells the outcome, not the odds: leave it out
         missing = inputs.isna()
@@ -254,13 +268,18 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
     def fit_store(self, store: Store | str, as_of: date | str | None = None) -> WinProbabilityModel:
         """Fit on snapshots of the store's deals closed on or before ``as_of``."""
         snaps = training_snapshots(store, as_of, self.snapshot_days)
+        if self.fields:
+            snaps = snaps.merge(custom_features(store), on="customer_id", how="left")
         return self.fit(snaps, snaps["won"].to_numpy(), snaps["customer_id"].to_numpy(),
                         snaps["weight"].to_numpy())
 
     # -- predicting -----------------------------------------------------------------------
     def _inputs(self, X: pd.DataFrame) -> np.ndarray:
         # clipped to the range seen in training: a linear model must not extrapolate
-        values = model_inputs(X, list(self.feature_names_in_)).to_numpy(dtype=float)
+        names = list(self.feature_names_in_)
+        frame = pd.concat([model_inputs(X, [c for c in names if c in FEATURE_LABELS]),
+                           field_inputs(X, self.field_numbers_, self.field_levels_)], axis=1)
+        values = frame.reindex(columns=names).to_numpy(dtype=float)
         return np.clip(values, self.input_min_, self.input_max_)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
@@ -282,8 +301,14 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         top = np.argsort(-np.abs(contrib), axis=1, kind="stable")[:, :k]
         rows = np.arange(len(X))[:, None]
         picked = contrib[rows, top]
-        labels = np.array([FEATURE_LABELS[c] for c in self.feature_names_in_], dtype=object)
-        shown = display_values(X, list(self.feature_names_in_))
+        names = list(self.feature_names_in_)
+        extra = [c for c in names if c not in FEATURE_LABELS]
+        extra_labels, extra_shown = field_factor_texts(X, extra)
+        label_of = FEATURE_LABELS | dict(zip(extra, extra_labels, strict=True))
+        labels = np.array([label_of[c] for c in names], dtype=object)
+        shown = display_values(X, names)
+        if extra:
+            shown[:, [names.index(c) for c in extra]] = extra_shown
         parts = []
         for j in range(k):  # a few positions, not records
             sign = np.where(picked[:, j] >= 0, "+ ", "- ")
@@ -313,6 +338,8 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         with using_store(store, read_only=True) as st:
             day = resolve_as_of(st, as_of)
             frame = open_opportunities(st, day)
+            if self.fields:
+                frame = frame.merge(custom_features(st), on="customer_id", how="left")
         cols = [
             "opportunity_id", "customer_id", "name", "rep_id", "stage", "amount", "created_date",
         ]

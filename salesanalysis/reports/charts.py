@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import math
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -35,6 +34,9 @@ from salesanalysis.formatting import (
     percent_tick,
 )
 from salesanalysis.reports.kpis import format_kpi_value, kpi_unit
+from salesanalysis.reports.messages import msg, noun
+from salesanalysis.reports.typeface import CJK_FAMILY
+from salesanalysis.vocab import labels
 
 #: Colours: this month / previous month / accents, colour-blind safe (seaborn "colorblind").
 PALETTE = sns.color_palette("colorblind")
@@ -44,13 +46,12 @@ _STYLE = "whitegrid"
 _CONTEXT = "notebook"
 
 #: Sans-serif fonts in order of preference; matplotlib falls back glyph by glyph, so Latin
-#: text uses DejaVu Sans (shipped with matplotlib) and Chinese names and labels use the first
-#: CJK font the machine has (Noto/Source Han on Linux, YaHei/SimHei on Windows, PingFang on
-#: macOS). Without any, Chinese characters show as boxes; install e.g. fonts-noto-cjk.
+#: text uses DejaVu Sans (shipped with matplotlib) and Chinese text the CJK font shipped with
+#: this package (:mod:`salesanalysis.reports.typeface`), on every machine; the system CJK fonts
+#: after it are never needed for the package's own text.
 SANS_FONTS = [
-    "DejaVu Sans", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-    "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC",
-    "Arial Unicode MS",
+    "DejaVu Sans", CJK_FAMILY, "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
+    "SimHei", "PingFang SC",
 ]  # fmt: skip
 
 #: Axis tick formatters: money as 1.2M / 850K, shares 0-1 as 45%.
@@ -80,7 +81,8 @@ def styled() -> Iterator[None]:
         yield
 
 
-def _figure(width: float, height: float) -> Figure:
+def figure(width: float, height: float) -> Figure:
+    """A blank report figure, ``width`` x ``height`` inches at 100 dpi, constrained layout."""
     return Figure(figsize=(width, height), dpi=100, layout="constrained")
 
 
@@ -90,23 +92,29 @@ def _empty(ax: Axes, message: str) -> None:
     ax.set_yticks([])
 
 
-def _period_text(frame: pd.DataFrame) -> str:
+def _money_axis(lang: str) -> FuncFormatter:
+    return MONEY_FORMATTER if lang == "en" else FuncFormatter(lambda v, p: money_tick(v, p, lang))
+
+
+def _period_text(frame: pd.DataFrame, lang: str = "en") -> str:
     month = frame.attrs.get("month")
     team = frame.attrs.get("team")
     parts = [str(month)] if month else []
     if team:
-        parts.append(f"team {team}")
+        parts.append(msg("charts.team", lang, team=team))
     return f" ({', '.join(parts)})" if parts else ""
 
 
 # -- review -------------------------------------------------------------------------------------
-def plot_kpis(frame: pd.DataFrame) -> Figure:
+def plot_kpis(frame: pd.DataFrame, lang: str = "en") -> Figure:
     """Small multiples: each headline KPI this month next to the previous month.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`salesanalysis.reports.kpis.monthly_kpis`.
+    lang : {"en", "zh"}
+        Language of the chart's texts and numbers.
 
     Returns
     -------
@@ -116,10 +124,10 @@ def plot_kpis(frame: pd.DataFrame) -> Figure:
     cols = 4
     rows = max(1, math.ceil(n / cols))
     with styled():
-        fig = _figure(3.2 * cols, 2.6 * rows)
+        fig = figure(3.2 * cols, 2.6 * rows)
         axes = fig.subplots(rows, cols, squeeze=False).ravel()
-        prev_label = str(frame.attrs.get("previous_month") or "Previous month")
-        this_label = str(frame.attrs.get("month") or "This month")
+        prev_label = str(frame.attrs.get("previous_month") or msg("charts.previous_month", lang))
+        this_label = str(frame.attrs.get("month") or msg("charts.this_month", lang))
         for ax, row in zip(axes, frame.itertuples(index=False), strict=False):
             unit = kpi_unit(row.kpi)
             values = np.array([row.previous_month, row.this_month], dtype=float)
@@ -128,67 +136,73 @@ def plot_kpis(frame: pd.DataFrame) -> Figure:
             top = float(np.nanmax(heights)) if np.any(heights) else 1.0
             ax.set_ylim(0, top * 1.25)
             for x, value, height in zip((0, 1), values, heights, strict=True):
-                ax.text(x, height + top * 0.03, format_kpi_value(value, unit),
+                ax.text(x, height + top * 0.03, format_kpi_value(value, unit, lang),
                         ha="center", va="bottom", fontsize=10)
-            ax.set_title(row.label, fontsize=10)
+            ax.set_title(row.label if lang == "en" else msg(f"kpis.{row.kpi}", lang), fontsize=10)
             ax.set_yticks([])
             ax.grid(False)
             ax.tick_params(axis="x", labelsize=9)
         for ax in axes[n:]:
             ax.set_visible(False)
-        fig.suptitle("Headline KPIs: this month against the previous month" + _period_text(frame))
+        fig.suptitle(msg("charts.kpis_title", lang) + _period_text(frame, lang))
     return fig
 
 
-def plot_pipeline_by_stage(frame: pd.DataFrame) -> Figure:
+def plot_pipeline_by_stage(frame: pd.DataFrame, lang: str = "en") -> Figure:
     """Bar chart of the open pipeline's amount by stage, each bar labelled with its deal count.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`salesanalysis.reports.pipeline.open_pipeline_by_stage`.
+    lang : {"en", "zh"}
+        Language of the chart's texts and numbers.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     with styled():
-        fig = _figure(8, 4)
+        fig = figure(8, 4)
         ax = fig.subplots()
+        frame = frame.assign(label=frame["stage"].map(labels("stage", lang)))
         if frame["n"].sum() == 0:
-            _empty(ax, "No open opportunities at month end")
+            _empty(ax, msg("charts.no_open", lang))
         else:
             sns.barplot(data=frame, x="label", y="amount", color=THIS, ax=ax, order=frame["label"])
             top = float(frame["amount"].max()) or 1.0
             for x, (n, amount) in enumerate(zip(frame["n"], frame["amount"], strict=True)):
-                deals = format_count(n, unit=("deal", "deals"))
-                ax.text(x, amount + top * 0.02, f"{format_money(amount)} ({deals})",
+                deals = f"{format_count(n, lang)} {noun('deal', int(n), lang)}"
+                ax.text(x, amount + top * 0.02, f"{format_money(amount, lang)} ({deals})",
                         ha="center", va="bottom", fontsize=10)
             ax.set_ylim(0, top * 1.15)
-            ax.yaxis.set_major_formatter(MONEY_FORMATTER)
-        ax.set_xlabel("Stage at month end")
-        ax.set_ylabel("Open amount")
-        ax.set_title("Open pipeline by stage" + _period_text(frame))
+            ax.yaxis.set_major_formatter(_money_axis(lang))
+        ax.set_xlabel(msg("charts.stage_at_month_end", lang))
+        ax.set_ylabel(msg("charts.open_amount", lang))
+        ax.set_title(msg("charts.pipeline_title", lang) + _period_text(frame, lang))
     return fig
 
 
-def plot_funnel(frame: pd.DataFrame) -> Figure:
+def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
     """Horizontal funnel: opportunities reaching each stage, with the conversion to the next.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`salesanalysis.reports.pipeline.pipeline_funnel`.
+    lang : {"en", "zh"}
+        Language of the chart's texts and numbers.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     with styled():
-        fig = _figure(8, 4)
+        fig = figure(8, 4)
         ax = fig.subplots()
+        frame = frame.assign(label=frame["stage"].map(labels("stage", lang)))
         if frame["reached"].max() == 0:
-            _empty(ax, "No opportunities created in the window")
+            _empty(ax, msg("charts.no_created", lang))
         else:
             sns.barplot(data=frame, y="label", x="reached", color=THIS, ax=ax,
                         order=frame["label"], orient="h")
@@ -197,20 +211,21 @@ def plot_funnel(frame: pd.DataFrame) -> Figure:
                 zip(frame["reached"], frame["share_of_created"], frame["conversion_to_next"],
                     strict=True)
             ):
-                note = f"{format_count(reached)} ({format_percent_value(share)} of created)"
+                note = msg("charts.funnel_note", lang, n=format_count(reached, lang),
+                           share=format_percent_value(share, lang))
                 if not pd.isna(conv):
-                    note += f", {format_percent_value(conv)} go on"
+                    note += msg("charts.funnel_go_on", lang, share=format_percent_value(conv, lang))
                 ax.text(reached + top * 0.01, y, note, va="center", fontsize=9)
             ax.set_xlim(0, top * 1.6)
         start, end = frame.attrs.get("window_start"), frame.attrs.get("window_end")
-        window = f" created {start} to {end}" if start and end else ""
-        ax.set_xlabel("Opportunities that reached the stage")
+        window = msg("charts.funnel_window", lang, start=start, end=end) if start and end else ""
+        ax.set_xlabel(msg("charts.funnel_axis", lang))
         ax.set_ylabel("")
-        ax.set_title("Stage funnel of opportunities" + window)
+        ax.set_title(msg("charts.funnel_title", lang) + window)
     return fig
 
 
-def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Figure:
+def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15, lang: str = "en") -> Figure:
     """Revenue won (bars) and win rate this month and over 3 months (dots) per rep/industry/team.
 
     Parameters
@@ -220,7 +235,10 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Fig
     by : {"rep", "industry", "team"}
         The breakdown the frame holds (names the axis).
     top : int, default 15
-        Show the first ``top`` rows (the frame is sorted by revenue won).
+        Show the first ``top`` rows (the frame is sorted by revenue won); the title then says
+        "top 15 of 21".
+    lang : {"en", "zh"}
+        Language of the chart's texts and numbers.
 
     Returns
     -------
@@ -234,132 +252,36 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15) -> Fig
     if by == "rep" and "rep_id" in shown.columns:  # two reps may share a name
         dup = shown["who"].duplicated(keep=False)
         shown.loc[dup, "who"] = shown.loc[dup, "who"] + " (" + shown.loc[dup, "rep_id"].astype(str) + ")"
-    noun = {"rep": "Rep", "industry": "Industry", "team": "Team"}.get(by, by)
+    who = msg(f"charts.by.{by}", lang) if by in ("rep", "industry", "team") else by
     with styled():
-        fig = _figure(11, max(3.0, 0.4 * len(shown) + 1.5))
+        fig = figure(11, max(3.0, 0.4 * len(shown) + 1.5))
         ax_rev, ax_rate = fig.subplots(1, 2, sharey=True, width_ratios=(3, 2))
         if shown.empty:
-            _empty(ax_rev, "Nothing to show")
+            _empty(ax_rev, msg("charts.nothing", lang))
             _empty(ax_rate, "")
         else:
             y = np.arange(len(shown))
             ax_rev.barh(y, shown["revenue_won"].to_numpy(dtype=float), color=THIS)
             ax_rev.set_yticks(y, shown["who"].tolist())
             ax_rev.invert_yaxis()
-            ax_rev.xaxis.set_major_formatter(MONEY_FORMATTER)
-            ax_rate.scatter(shown["win_rate_3m"], y, color=PREVIOUS, s=70, label="Last 3 months",
+            ax_rev.xaxis.set_major_formatter(_money_axis(lang))
+            top = float(shown["revenue_won"].max())
+            ax_rev.set_xlim(0, max(top, 1.0) * 1.05)  # never ticks of "-0, -0, 0"
+            if top <= 0:
+                ax_rev.set_xticks([0])
+            ax_rate.scatter(shown["win_rate_3m"], y, color=PREVIOUS, s=70, label=msg("charts.last_3_months", lang),
                             zorder=2)
-            ax_rate.scatter(shown["win_rate"], y, color=THIS, s=40, label="This month", zorder=3)
+            ax_rate.scatter(shown["win_rate"], y, color=THIS, s=40, label=msg("charts.this_month", lang), zorder=3)
             ax_rate.set_xlim(-0.05, 1.05)
             ax_rate.xaxis.set_major_formatter(PERCENT_FORMATTER)
             ax_rate.legend(loc="lower right", fontsize=8)
-        ax_rev.set_xlabel("Revenue won this month")
-        ax_rev.set_ylabel(noun)
-        ax_rate.set_xlabel("Win rate (won / closed)")
-        fig.suptitle(f"Performance by {noun.lower()}" + _period_text(frame))
-    return fig
-
-
-# -- data quality ---------------------------------------------------------------------------------
-def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with the field filled") -> Figure:
-    """Horizontal bars of the share filled per field, least complete first (red under 80%).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The output of :func:`salesanalysis.reports.quality.completeness_by_field`.
-    title : str
-        The chart's title.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    shown = frame.sort_values(["share_filled", "column"], kind="mergesort")
-    with styled():
-        fig = _figure(8, max(3.0, 0.3 * len(shown) + 1.2))
-        ax = fig.subplots()
-        shares = shown["share_filled"].to_numpy(dtype=float)
-        colours = np.where((shares < 0.8)[:, None], np.array([BAD]), np.array([THIS]))
-        ax.barh(np.arange(len(shown)), shares, color=colours)
-        ax.set_yticks(np.arange(len(shown)), shown["column"].tolist())
-        ax.invert_yaxis()
-        ax.set_xlim(0, 1.0)
-        ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
-        ax.set_xlabel("Share filled (red: under 80%)")
-        ax.set_ylabel("Field")
-        ax.set_title(title)
-    return fig
-
-
-def plot_rep_shares(
-    frame: pd.DataFrame, value: str, title: str, xlabel: str, label: str = "rep_name"
-) -> Figure:
-    """Horizontal bars of one share column per rep (completeness or unquantified entries).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per rep (e.g. :func:`salesanalysis.reports.quality.completeness_by_rep`).
-    value : str
-        The share column (0-1) to draw.
-    title, xlabel : str
-        The chart's title and x-axis label.
-    label : str
-        The column naming each bar.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    shown = frame.copy()
-    shown["who"] = shown[label].astype(str)
-    with styled():
-        fig = _figure(8, max(3.0, 0.35 * len(shown) + 1.2))
-        ax = fig.subplots()
-        if shown.empty:
-            _empty(ax, "Nothing to show")
-        else:
-            y = np.arange(len(shown))
-            ax.barh(y, shown[value].to_numpy(dtype=float), color=THIS)
-            ax.set_yticks(y, shown["who"].tolist())
-            ax.invert_yaxis()
-            ax.set_xlim(0, 1.0)
-            ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel("Rep")
-        ax.set_title(title)
-    return fig
-
-
-def plot_counts(frame: pd.DataFrame, label: str, count: str, title: str, xlabel: str) -> Figure:
-    """Horizontal bars of a count per label (rejected rows by reason, stale customers by rep).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per bar.
-    label, count : str
-        The column naming each bar and the column of counts.
-    title, xlabel : str
-        The chart's title and x-axis label.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    with styled():
-        fig = _figure(8, max(3.0, 0.35 * len(frame) + 1.2))
-        ax = fig.subplots()
-        if frame.empty:
-            _empty(ax, "Nothing to report")
-        else:
-            y = np.arange(len(frame))
-            ax.barh(y, frame[count].to_numpy(dtype=float), color=THIS)
-            ax.set_yticks(y, frame[label].astype(str).tolist())
-            ax.invert_yaxis()
-        ax.set_xlabel(xlabel)
-        ax.set_title(title)
+        ax_rev.set_xlabel(msg("charts.revenue_axis", lang))
+        ax_rev.set_ylabel(who)
+        ax_rate.set_xlabel(msg("charts.win_rate_axis", lang))
+        cut = "" if len(frame) <= top else " — " + msg(
+            "lists.chart_top", lang, n=top, total=len(frame), order=msg("order.revenue_won", lang))
+        title = msg("charts.performance_title", lang, noun=who.lower() if lang == "en" else who)
+        fig.suptitle(title + _period_text(frame, lang) + cut)
     return fig
 
 
@@ -377,10 +299,9 @@ def figure_png(fig: Figure) -> bytes:
     bytes
     """
     buffer = io.BytesIO()
-    with warnings.catch_warnings():
-        # one warning per missing glyph when no CJK font is installed; see SANS_FONTS
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    # a glyph missing from every font is matplotlib's "Glyph ... missing" warning, left
+    # visible (tests turn it into an error)
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
 
 

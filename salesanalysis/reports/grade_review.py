@@ -26,6 +26,7 @@ from salesanalysis.grading import (
     load_scoring_config,
 )
 from salesanalysis.models.retention import at_risk_customers
+from salesanalysis.reports.messages import msg, noun
 from salesanalysis.store import Store, load_sql, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, previous_month
 from salesanalysis.vocab import GRADES
@@ -46,33 +47,47 @@ class GradeReview:
     at_risk: pd.DataFrame
     profiles: pd.DataFrame
 
+    def largest_movements(self) -> pd.DataFrame:
+        """Every grade movement, largest score change first (ups, downs and new customers
+        mixed, so a cut shows both directions)."""
+        moves = self.movements
+        size = (moves["new_score"] - moves["old_score"].fillna(moves["new_score"])).abs()
+        order = size.sort_values(ascending=False, kind="stable").index
+        return moves.loc[order].reset_index(drop=True)
+
     def profiles_text(self) -> str:
         """What characterises each grade, one Markdown bullet per grade."""
         return "\n".join(f"- {line}" for line in self.profiles["summary"])
 
-    def summary_text(self) -> str:
-        """Plain-words summary of the section (Markdown)."""
+    def summary_text(self, lang: str = "en") -> str:
+        """Plain-words summary of the section (Markdown) in ``lang``, singular and plural
+        right ("1 customer moved up")."""
         dist = self.distribution.set_index("grade")
         counts = ", ".join(
-            f"{g} {format_count(dist.loc[g, 'customers'])} ({_signed_count(dist.loc[g, 'change'])})"
+            f"{g} {format_count(dist.loc[g, 'customers'], lang)} "
+            f"({_signed_count(dist.loc[g, 'change'], lang)})"
             for g in GRADES
         )
-        ups = int((self.movements["movement"] == "up").sum())
-        downs = int((self.movements["movement"] == "down").sum())
-        new = int((self.movements["movement"] == "new").sum())
+
+        def _n(count: int, what: str) -> str:
+            return f"{format_count(count, lang)} {noun(what, count, lang)}"
+
+        moves = self.movements["movement"]
         stake = self.at_risk["value_at_stake"].sum() if len(self.at_risk) else 0.0
-        return (
-            f"Grades as of {format_date(self.as_of)} (config `{self.config_hash}`): {counts} "
-            f"against {format_date(self.previous_as_of)}. {format_count(ups)} customers moved "
-            f"up, {format_count(downs)} down and {format_count(new)} new customers entered as A "
-            f"or B. {format_count(len(self.at_risk))} valuable customers are at risk, "
-            f"{format_money(stake)} a year at stake."
+        return msg(
+            "grades.summary", lang, as_of=format_date(self.as_of, lang), config=self.config_hash,
+            counts=counts, previous=format_date(self.previous_as_of, lang),
+            ups=_n(int((moves == "up").sum()), "customers_counted"),
+            downs=_n(int((moves == "down").sum()), "customers_counted"),
+            new=_n(int((moves == "new").sum()), "new_customers_counted"),
+            risk=_n(len(self.at_risk), "valuable_customers_counted"),
+            stake=format_money(stake, lang),
         )
 
 
-def _signed_count(value: float) -> str:
+def _signed_count(value: float, lang: str = "en") -> str:
     """A count's change with its sign: ``+3``, ``-2``, ``+0``."""
-    text = str(format_count(value))
+    text = str(format_count(value, lang))
     return text if text.startswith("-") else "+" + text
 
 
@@ -82,7 +97,7 @@ def grade_review(
     month: str,
     team: str | None = None,
     config: str | Path | ScoringConfig | None = None,
-    a_list_size: int = 20,
+    a_list_size: int | None = 20,
 ) -> GradeReview:
     """Grade customers at the end of ``month`` and of the month before, and compare.
 
@@ -97,8 +112,8 @@ def grade_review(
         customer, so a customer's grade does not depend on the filter).
     config : str or Path or ScoringConfig, optional
         Scoring configuration; default the shipped one.
-    a_list_size : int
-        How many A customers to list (highest score first).
+    a_list_size : int or None
+        How many A customers to list (highest score first); None = all of them.
 
     Returns
     -------
@@ -135,7 +150,7 @@ def grade_review(
         grades.loc[grades["grade"] == "A", ["customer_id", "score", "reasons"]]
         .merge(info, on="customer_id", how="left")
         .sort_values(["score", "customer_id"], ascending=[False, True], kind="stable")
-        .head(a_list_size)[["customer_id", "name", "owner", "score", "reasons"]]
+        .head(len(grades) if a_list_size is None else a_list_size)[["customer_id", "name", "owner", "score", "reasons"]]
         .reset_index(drop=True)
     )
     risk = at_risk_customers(features.loc[features["customer_id"].isin(keep)], grades)

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from salesanalysis.formatting import format_count, format_percent_value
 from salesanalysis.grading.backtest import BacktestResult
 from salesanalysis.reports.charts import MONEY_FORMATTER, PERCENT_FORMATTER, styled
+from salesanalysis.reports.messages import msg
 from salesanalysis.vocab import GRADES
 
 
@@ -56,13 +57,15 @@ def plot_backtest(result: BacktestResult) -> Figure:
     return fig
 
 
-def plot_grade_distribution(grades: pd.DataFrame) -> Figure:
+def plot_grade_distribution(grades: pd.DataFrame, lang: str = "en") -> Figure:
     """Histogram of the total score, coloured by grade (the cut-offs are where colours meet).
 
     Parameters
     ----------
     grades : DataFrame
         From :func:`salesanalysis.grading.grade_customers`.
+    lang : {"en", "zh"}
+        Language of the chart's texts.
 
     Returns
     -------
@@ -73,15 +76,15 @@ def plot_grade_distribution(grades: pd.DataFrame) -> Figure:
         fig = Figure(figsize=(9, 4), dpi=100, layout="constrained")
         ax = fig.subplots()
         if grades.empty:
-            ax.text(0.5, 0.5, "No customers graded", ha="center", va="center",
+            ax.text(0.5, 0.5, msg("charts.no_graded", lang), ha="center", va="center",
                     transform=ax.transAxes)
             return fig
         data = grades.assign(grade=pd.Categorical(grades["grade"], list(GRADES)))
         sns.histplot(data=data, x="score", hue="grade", hue_order=list(GRADES),
                      palette=palette, bins=40, multiple="stack", ax=ax)
         counts = data["grade"].value_counts().reindex(list(GRADES), fill_value=0)
-        ax.set_title("Total score of each customer, by grade: "
-                     + ", ".join(f"{g} {format_count(n)}" for g, n in counts.items()))
-        ax.set_xlabel("Total score (0-100)")
-        ax.set_ylabel("Customers")
+        ax.set_title(msg("charts.score_title", lang)
+                     + ", ".join(f"{g} {format_count(n, lang)}" for g, n in counts.items()))
+        ax.set_xlabel(msg("charts.score_axis", lang))
+        ax.set_ylabel(msg("charts.customers_axis", lang))
     return fig

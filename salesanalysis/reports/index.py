@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from salesanalysis.reports.paths import describe_stem
+
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file moved into place, so a reader never
@@ -52,7 +54,7 @@ def write_index(reports_dir: str | Path = "reports") -> Path:
     for folder in sorted((p for p in root.iterdir() if p.is_dir()), reverse=True):
         links = " &middot; ".join(
             f'<a href="{html.escape(folder.name)}/{html.escape(f.name)}">'
-            f"{html.escape(f.stem.replace('_', ' '))}</a>"
+            f"{html.escape(describe_stem(f.stem))}</a>"
             for f in sorted(folder.glob("*.html"))
         )
         if links:

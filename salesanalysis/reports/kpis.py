@@ -7,6 +7,7 @@ The numbers are computed in DuckDB (``store/sql/review_kpis.sql``); every text g
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,8 @@ from salesanalysis.formatting import (
     format_money,
     format_percent_value,
 )
+from salesanalysis.reports.messages import msg
+from salesanalysis.reports.tables import header_text
 from salesanalysis.store import Store, load_sql, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, parse_month, previous_month
 
@@ -116,7 +119,7 @@ def kpi_unit(kpi: str) -> str:
     return KPIS.get(kpi, ("", "count"))[1]
 
 
-def format_kpi_value(value: float | None, unit: str) -> str:
+def format_kpi_value(value: float | None, unit: str, lang: str = "en") -> str:
     """Format one KPI value for display: ``1,234`` / ``1.2M`` / ``45.0%``; ``n/a`` when missing.
 
     Parameters
@@ -125,16 +128,18 @@ def format_kpi_value(value: float | None, unit: str) -> str:
         The value (a share for ``rate``).
     unit : {"count", "money", "rate"}
         The KPI's unit (see :data:`KPIS`).
+    lang : {"en", "zh"}
+        Language.
 
     Returns
     -------
     str
     """
     if unit == "rate":
-        return str(format_percent_value(value, decimals=1))
+        return str(format_percent_value(value, lang, decimals=1))
     if unit == "money":
-        return str(format_money(value))
-    return str(format_count(value))
+        return str(format_money(value, lang))
+    return str(format_count(value, lang))
 
 
 def _signed(text: str, value: float) -> str:
@@ -142,7 +147,7 @@ def _signed(text: str, value: float) -> str:
     return text if value <= 0 or text.startswith("-") else "+" + text
 
 
-def format_change(value: float, unit: str) -> str:
+def format_change(value: float, unit: str, lang: str = "en") -> str:
     """A KPI's change on the previous month: ``+3``, ``-100K``, ``+5.0 pts`` (a rate's change
     in percentage points); ``0`` when unchanged, ``n/a`` when unknown.
 
@@ -152,21 +157,23 @@ def format_change(value: float, unit: str) -> str:
         This month minus the previous month (a share for rates).
     unit : {"count", "money", "rate"}
         The KPI's unit.
+    lang : {"en", "zh"}
+        Language.
 
     Returns
     -------
     str
     """
     if pd.isna(value):
-        return MISSING["en"]
+        return MISSING[lang]
     if unit == "rate":
-        points = str(format_percent_value(abs(value), decimals=1)).removesuffix("%")
-        return ("-" if value < 0 else "+") + points + " pts"
-    text = format_kpi_value(abs(value), unit)
+        points = str(format_percent_value(abs(value), lang, decimals=1)).removesuffix("%")
+        return msg("kpis.points", lang, value=("-" if value < 0 else "+") + points)
+    text = format_kpi_value(abs(value), unit, lang)
     return ("-" + text) if value < 0 else _signed(text, value)
 
 
-def format_change_pct(value: float, unit: str) -> str:
+def format_change_pct(value: float, unit: str, lang: str = "en") -> str:
     """A KPI's relative change: ``+20%``, ``-33%``, ``-0.4%`` (one decimal under half a
     percent); ``n/a`` when unknown and for rates (their change is in points).
 
@@ -176,24 +183,29 @@ def format_change_pct(value: float, unit: str) -> str:
         The change relative to the previous month.
     unit : {"count", "money", "rate"}
         The KPI's unit.
+    lang : {"en", "zh"}
+        Language.
 
     Returns
     -------
     str
     """
     if pd.isna(value) or unit == "rate":
-        return MISSING["en"]
+        return MISSING[lang]
     decimals = 0 if abs(value) >= 0.005 or value == 0 else 1
-    return _signed(str(format_percent_value(value, decimals=decimals)), value) if value else "+0%"
+    text = str(format_percent_value(value, lang, decimals=decimals))
+    return _signed(text, value) if value else "+0%"
 
 
-def format_kpis(frame: pd.DataFrame) -> pd.DataFrame:
+def format_kpis(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The KPI table of :func:`monthly_kpis` as display strings (one row per KPI, plain words).
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`monthly_kpis`.
+    lang : {"en", "zh"}
+        Language.
 
     Returns
     -------
@@ -202,58 +214,59 @@ def format_kpis(frame: pd.DataFrame) -> pd.DataFrame:
         changes are shown in percentage points (``+5.0 pts``).
     """
     units = frame["kpi"].map(kpi_unit).tolist()
-    out = pd.DataFrame({"KPI": frame["label"].to_numpy()})
+    names = [msg(f"kpis.{k}", lang) if k in KPIS else k for k in frame["kpi"]]
+    out = pd.DataFrame({"KPI": frame["label"].to_numpy() if lang == "en" else names})
     for column, title in (("this_month", "This month"), ("previous_month", "Previous month")):
-        out[title] = [format_kpi_value(v, u) for v, u in zip(frame[column], units, strict=True)]
-    out["Change"] = [format_change(v, u) for v, u in zip(frame["change"], units, strict=True)]
+        out[title] = [format_kpi_value(v, u, lang) for v, u in zip(frame[column], units, strict=True)]
+    out["Change"] = [format_change(v, u, lang) for v, u in zip(frame["change"], units, strict=True)]
     out["Change %"] = [
-        format_change_pct(v, u) for v, u in zip(frame["change_pct"], units, strict=True)
+        format_change_pct(v, u, lang) for v, u in zip(frame["change_pct"], units, strict=True)
     ]
     return out
 
 
-def kpi_summary(frame: pd.DataFrame) -> str:
+def kpi_summary(frame: pd.DataFrame, lang: str = "en") -> str:
     """Two plain-words sentences on the month's KPIs (markdown), for readers of the report.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`monthly_kpis`.
+    lang : {"en", "zh"}
+        Language (the catalogue's ``kpis.summary``).
 
     Returns
     -------
     str
     """
     kpis = frame.set_index("kpi")
-    shown = format_kpis(frame).set_index(frame["kpi"])
+    shown = format_kpis(frame, lang).set_index(frame["kpi"])
+    unchanged = ("0", msg("kpis.points", lang, value="+0.0"))
 
     def _value(kpi: str) -> str:
-        return shown.loc[kpi, "This month"] if kpi in shown.index else MISSING["en"]
+        return shown.loc[kpi, "This month"] if kpi in shown.index else MISSING[lang]
 
     def _vs(kpi: str) -> str:
         if kpi not in kpis.index or pd.isna(kpis.loc[kpi, "change"]):
             return ""
         change = shown.loc[kpi, "Change"]
-        if change in ("0", "+0.0 pts"):
-            return " (unchanged)"
-        return f" ({change} on the previous month)"
+        if change in unchanged:
+            return msg("kpis.unchanged", lang)
+        return msg("kpis.vs", lang, change=change)
 
     month = frame.attrs.get("month", "this month")
     closed = kpis["this_month"].get("won", 0) + kpis["this_month"].get("lost", 0)
-    rate = (
-        f"a win rate of {_value('win_rate')}{_vs('win_rate')}"
-        if closed else "no deals closed, so no win rate"
-    )
-    return (
-        f"In {month}: deals won {_value('won')}, worth {_value('revenue_won')}"
-        f"{_vs('revenue_won')}; deals lost {_value('lost')}; {rate}. "
-        f"Opportunities created: {_value('opportunities_created')}; new customers contacted: "
-        f"{_value('new_customers')}. Open pipeline at month end: "
-        f"{_value('open_pipeline')}{_vs('open_pipeline')}."
+    rate = (msg("kpis.rate", lang, rate=_value("win_rate"), vs=_vs("win_rate")) if closed
+            else msg("kpis.no_rate", lang))
+    return msg(
+        "kpis.summary", lang, month=month, won=_value("won"), revenue=_value("revenue_won"),
+        revenue_vs=_vs("revenue_won"), lost=_value("lost"), rate=rate,
+        created=_value("opportunities_created"), new=_value("new_customers"),
+        pipeline=_value("open_pipeline"), pipeline_vs=_vs("open_pipeline"),
     )
 
 
-def style_kpis(frame: pd.DataFrame) -> Any:
+def style_kpis(frame: pd.DataFrame, lang: str = "en") -> Any:
     """A styled KPI table for the report: formatted values, improvements green, setbacks red
     (a rise is an improvement except for :data:`LOWER_IS_BETTER` KPIs such as deals lost).
 
@@ -261,12 +274,14 @@ def style_kpis(frame: pd.DataFrame) -> Any:
     ----------
     frame : pandas.DataFrame
         The output of :func:`monthly_kpis`.
+    lang : {"en", "zh"}
+        Language.
 
     Returns
     -------
     pandas.io.formats.style.Styler
     """
-    shown = format_kpis(frame)
+    shown = format_kpis(frame, lang)
     better = np.where(frame["kpi"].isin(LOWER_IS_BETTER).to_numpy(), -1, 1)
     direction = np.sign(frame["change"].fillna(0).to_numpy()) * better
     colours = np.where(direction > 0, GOOD, np.where(direction < 0, BAD, ""))
@@ -276,7 +291,9 @@ def style_kpis(frame: pd.DataFrame) -> Any:
 
     return (
         shown.style.hide(axis="index")
+        .format(escape="html")
         .apply(_colour, axis=0)
         .set_properties(subset=["This month", "Previous month", "Change", "Change %"],
                         **{"text-align": "right"})
+        .relabel_index([html.escape(header_text(c, lang)) for c in shown.columns], axis="columns")
     )

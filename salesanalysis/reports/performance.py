@@ -123,7 +123,9 @@ def performance_by(
     return frame
 
 
-def format_performance(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def format_performance(
+    frame: pd.DataFrame, columns: Sequence[str] | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """A performance table of :func:`performance_by` as display strings with plain-word headers.
 
     Parameters
@@ -132,6 +134,8 @@ def format_performance(frame: pd.DataFrame, columns: Sequence[str] | None = None
         The output of :func:`performance_by`.
     columns : sequence of str, optional
         The columns to show, in order (default all).
+    lang : {"en", "zh"}
+        Language of the numbers.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def format_performance(frame: pd.DataFrame, columns: Sequence[str] | None = None
     out = frame[use].copy()
     for column in use:
         if column in ("win_rate", "win_rate_3m"):
-            out[column] = format_percent_value(frame[column].to_numpy())
+            out[column] = format_percent_value(frame[column].to_numpy(), lang)
         elif column == "revenue_won":
-            out[column] = format_money(frame[column].to_numpy())
+            out[column] = format_money(frame[column].to_numpy(), lang)
     return out.rename(columns=TITLES).reset_index(drop=True)

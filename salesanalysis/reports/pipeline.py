@@ -155,13 +155,16 @@ def pipeline_funnel(
     return frame
 
 
-def format_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
+def format_pipeline(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The table of :func:`open_pipeline_by_stage` as display strings with plain-word headers.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`open_pipeline_by_stage`.
+    lang : {"en", "zh"}
+        Language of stage labels and numbers (headers stay English words; the report table
+        translates them).
 
     Returns
     -------
@@ -169,20 +172,22 @@ def format_pipeline(frame: pd.DataFrame) -> pd.DataFrame:
         ``Stage``, ``Open deals``, ``Amount``, ``Share of amount``.
     """
     return pd.DataFrame({
-        "Stage": frame["label"].to_numpy(),
-        "Open deals": format_count(frame["n"].to_numpy()),
-        "Amount": format_money(frame["amount"].to_numpy()),
-        "Share of amount": format_percent_value(frame["share_amount"].to_numpy()),
+        "Stage": frame["stage"].map(labels("stage", lang)).to_numpy(),
+        "Open deals": format_count(frame["n"].to_numpy(), lang),
+        "Amount": format_money(frame["amount"].to_numpy(), lang),
+        "Share of amount": format_percent_value(frame["share_amount"].to_numpy(), lang),
     })
 
 
-def format_funnel(frame: pd.DataFrame) -> pd.DataFrame:
+def format_funnel(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """The table of :func:`pipeline_funnel` as display strings with plain-word headers.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`pipeline_funnel`.
+    lang : {"en", "zh"}
+        Language of stage labels and numbers.
 
     Returns
     -------
@@ -191,8 +196,8 @@ def format_funnel(frame: pd.DataFrame) -> pd.DataFrame:
         the last stage).
     """
     return pd.DataFrame({
-        "Stage": frame["label"].to_numpy(),
-        "Reached": format_count(frame["reached"].to_numpy()),
-        "Share of created": format_percent_value(frame["share_of_created"].to_numpy()),
-        "Go on to next stage": format_percent_value(frame["conversion_to_next"].to_numpy()),
+        "Stage": frame["stage"].map(labels("stage", lang)).to_numpy(),
+        "Reached": format_count(frame["reached"].to_numpy(), lang),
+        "Share of created": format_percent_value(frame["share_of_created"].to_numpy(), lang),
+        "Go on to next stage": format_percent_value(frame["conversion_to_next"].to_numpy(), lang),
     })

@@ -21,6 +21,8 @@ Definitions
 from __future__ import annotations
 
 from salesanalysis.formatting import currency_note, format_date
+from salesanalysis.reports.frame import escape_markdown
+from salesanalysis.reports.messages import msg
 from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, parse_month, previous_month
 
@@ -39,7 +41,7 @@ def scope_text(store: Store | str, month: str, team: str | None = None, lang: st
     team : str, optional
         The team the review is restricted to.
     lang : {"en", "zh"}
-        Language of the currency note.
+        Language (the message catalogue's ``scope``).
 
     Returns
     -------
@@ -55,12 +57,12 @@ def scope_text(store: Store | str, month: str, team: str | None = None, lang: st
     month = str(parse_month(month))
     team = check_team(store, team)
     latest = store.latest_date()
-    who = f"team **{team}** (customers owned by its reps)" if team else "**all teams**"
-    data_end = f"; data up to {format_date(latest)}" if latest is not None else "; no dated data"
-    return (
-        f"**Month:** {month} (compared with {previous_month(month)}) · **Scope:** {who}"
-        f"{data_end}. {currency_note(store.currency, lang)}."
-    )
+    who = (msg("scope.team", lang, team=escape_markdown(team)) if team
+           else msg("scope.all_teams", lang))
+    data_end = (msg("scope.data_end", lang, date=format_date(latest, lang)) if latest is not None
+                else msg("scope.no_data", lang))
+    return msg("scope.line", lang, month=month, previous=previous_month(month), who=who,
+               data_end=data_end, currency=currency_note(store.currency, lang))
 
 
 def shift_month(month: str, months: int) -> str:

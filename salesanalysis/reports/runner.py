@@ -6,9 +6,14 @@ writes ``monthly_review.html`` beside it (code cells hidden, charts embedded). N
 parameters are checked against the notebook's ``parameters`` cell
 (:mod:`salesanalysis.reports.parameters`) before anything runs. A failing notebook raises
 :class:`ReportError` naming the failing cell, keeps the executed notebook as
-``<name>.failed.ipynb`` and leaves the last good HTML untouched (the new HTML is written to a
-temporary file and moved into place only on success). Every run is recorded in the store's
-``report_runs`` table (``store/sql/report_run_*.sql``), and ``reports/index.html`` lists every
+``<name>.<run id>.failed.ipynb`` and leaves the last good HTML untouched (each run executes
+into its own notebook; the new HTML is written to a temporary file and moved into place only
+on success, under the output's lock). Every run is recorded in the store's ``report_runs``
+table and holds a lock while it runs; a run whose process died is marked failed when the next
+one starts (:mod:`salesanalysis.reports.ledger`). A scoped run (``-p team North``) writes
+``monthly_review.team-North.html`` (:func:`~salesanalysis.reports.paths.report_stem`); a
+month outside the data is refused with the data's range; config paths are taken from the
+working directory and passed (and recorded) absolute. ``reports/index.html`` lists every
 rendered report (:mod:`salesanalysis.reports.index`).
 """
 
@@ -25,20 +30,38 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import nbformat
+import pandas as pd
 import papermill
 from jupyter_client import AsyncKernelManager
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 from salesanalysis.exceptions import ParameterError, ReportError, SalesAnalysisError
+from salesanalysis.reports.frame import finish_page
 from salesanalysis.reports.index import write_index, write_text_atomic
+from salesanalysis.reports.ledger import (
+    finish_run,
+    holding_run,
+    output_lock,
+    reap_stale_runs,
+    record_run,
+    run_notebook_path,
+)
 from salesanalysis.reports.parameters import check_parameters, notebook_parameters
-from salesanalysis.reports.paths import available_reports, project_root
+from salesanalysis.reports.paths import (
+    available_reports,
+    project_root,
+    report_stem,
+    resolve_cli_path,
+)
 from salesanalysis.store import Store, load_sql, using_store
 from salesanalysis.store.scope import check_team, latest_complete_month, parse_month
 
 #: Name of the kernel the notebooks run on (installed into the venv by ``make install``).
 KERNEL_NAME = "python3"
+
+#: Folder of the output locks inside the reports folder.
+LOCK_FOLDER = ".locks"
 
 
 @dataclass(frozen=True)
@@ -100,47 +123,79 @@ def run_report(
     notebook = reports[name]
     declared = notebook_parameters(notebook)
     params = check_parameters(name, declared, dict(parameters or {}))
+    for key in [k for k in params if k.endswith("config") and params[k]]:
+        params[key] = str(resolve_cli_path(params[key], key))  # from the caller's folder
     if month is None and params.get("month"):
         month = str(params.pop("month"))
 
+    run_id = uuid.uuid4().hex[:12]
     with using_store(db) as store:
         db_path = store.path.resolve()
-        latest = store.latest_date()
+        reap_stale_runs(store, db_path)
         period = str(parse_month(month)) if month else latest_complete_month(store)
-        if latest is not None and parse_month(period).start_time.date() > latest:
-            raise ParameterError(
-                f"month {period} is after the data (latest date {latest}); "
-                f"pick a month up to {latest:%Y-%m}"
-            )
+        _check_period(store, period)
         if params.get("team"):  # data-dependent: the team must exist in this store
             check_team(store, params["team"])
-        run_id = uuid.uuid4().hex[:12]
-        _record_run(store, run_id, name, period, params)
+    with holding_run(db_path, run_id):
+        with using_store(db_path) as store:
+            record_run(store, run_id, name, period,
+                       json.dumps(params, sort_keys=True, default=str))
+        return _render(name, notebook, declared, params, period=period, run_id=run_id,
+                       db_path=db_path, reports_dir=Path(reports_dir), progress=progress)
 
+
+def _check_period(store: Store, period: str) -> None:
+    """Refuse a month with no data: before the first or after the last date."""
+    span = store.query(load_sql("data_date_range")).iloc[0]
+    first, last = span["first_date"], span["last_date"]
+    if pd.isna(first):
+        return  # an empty store: the report says there is no data
+    month, first, last = parse_month(period), pd.Timestamp(first), pd.Timestamp(last)
+    side = ("after" if month.start_time > last else
+            "before" if month.end_time < first else None)
+    if side:
+        raise ParameterError(
+            f"month {period} is {side} the data (dates from {first:%Y-%m-%d} to "
+            f"{last:%Y-%m-%d}); pick a month from {first:%Y-%m} to {last:%Y-%m}"
+        )
+
+
+def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[str, Any], *,
+            period: str, run_id: str, db_path: Path, reports_dir: Path,
+            progress: bool) -> ReportResult:
+    """Execute one recorded run into its own notebook, then swap the outputs in under lock."""
     if "db" in declared:
         params.setdefault("db", str(db_path))
     if "month" in declared:
         params.setdefault("month", period)
-    out_dir = Path(reports_dir) / period
+    if "run_id" in declared:  # the footer names the run and when it was generated
+        params.setdefault("run_id", run_id)
+    if "generated_at" in declared:
+        params.setdefault("generated_at", datetime.now().isoformat(timespec="seconds"))
+    out_dir = reports_dir / period
     out_dir.mkdir(parents=True, exist_ok=True)
-    executed = out_dir / f"{name}.ipynb"
-    failed = out_dir / f"{name}.failed.ipynb"
-    html_path = out_dir / f"{name}.html"
+    stem = report_stem(name, params)
+    executed = out_dir / f"{stem}.ipynb"
+    running = run_notebook_path(out_dir, stem, run_id)
+    html_path = out_dir / f"{stem}.html"
 
     started = time.perf_counter()
     try:
-        _execute(notebook, failed, params, progress=progress)
-        body = notebook_to_html(failed, f"{name.replace('_', ' ').capitalize()} {period}")
-    except SalesAnalysisError as exc:
+        _execute(notebook, running, params, progress=progress)
+        body = notebook_to_html(running, f"{name.replace('_', ' ').capitalize()} {period}")
+        with output_lock(html_path, reports_dir / LOCK_FOLDER):
+            write_text_atomic(html_path, body)
+            os.replace(running, executed)
+    except BaseException as exc:  # failed, interrupted, or the swap failed: never 'running'
+        error = str(exc) if isinstance(exc, SalesAnalysisError) else f"{type(exc).__name__}: {exc}"
         with using_store(db_path) as store:
-            _finish_run(store, run_id, None, str(exc))
+            finish_run(store, run_id, None, error)
         raise
-    write_text_atomic(html_path, body)
-    os.replace(failed, executed)
     seconds = time.perf_counter() - started
     with using_store(db_path) as store:
-        _finish_run(store, run_id, str(html_path), None)
-    write_index(reports_dir)
+        finish_run(store, run_id, str(html_path), None)
+    with output_lock(reports_dir / "index.html", reports_dir / LOCK_FOLDER):
+        write_index(reports_dir)
     return ReportResult(name, period, html_path, executed, seconds)
 
 
@@ -222,18 +277,4 @@ def notebook_to_html(notebook: str | Path, title: str | None = None) -> str:
     )
     name = title or Path(notebook).stem.removesuffix(".failed").replace("_", " ").capitalize()
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-    return body
-
-
-def _record_run(store: Store, run_id: str, name: str, period: str, params: dict[str, Any]) -> None:
-    store.con.execute(load_sql("report_run_started"), {
-        "run_id": run_id, "report": name, "period": period,
-        "parameters": json.dumps(params, sort_keys=True, default=str), "started_at": datetime.now(),
-    })
-
-
-def _finish_run(store: Store, run_id: str, output: str | None, error: str | None) -> None:
-    """Record the end of a run: succeeded with ``output``, or failed with ``error``."""
-    store.con.execute(load_sql("report_run_finished"), {
-        "run_id": run_id, "finished_at": datetime.now(), "output_path": output, "error": error,
-    })
+    return finish_page(body)  # table of contents, language, no remote scripts

@@ -16,7 +16,9 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import EXCEL_FORMATS
-from salesanalysis.vocab import DIMENSIONS
+from salesanalysis.reports.tables import column_label
+from salesanalysis.store import Store, load_sql
+from salesanalysis.vocab import DIMENSIONS, label
 
 #: First characters that make a spreadsheet read a text cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -26,8 +28,10 @@ GRADE_COLUMN_KINDS: dict[str, str] = {"score": "score", **dict.fromkeys(DIMENSIO
                                       "as_of": "date"}  # fmt: skip
 
 #: Column widths of the grades sheet (characters; others 10).
-GRADE_COLUMN_WIDTHS: dict[str, int] = {"reasons": 90, "name": 28, "customer_id": 14,
-                                       "config_hash": 14, "owner_rep_id": 12, "as_of": 12}  # fmt: skip
+GRADE_COLUMN_WIDTHS: dict[str, int] = {
+    "reasons": 90, "name": 28, "customer_id": 14, "config_hash": 14, "owner_rep_id": 14,
+    "owner": 20, "as_of": 12, "score": 8, "grade": 8, **dict.fromkeys(DIMENSIONS, 18),
+}  # fmt: skip
 
 
 def _check_suffix(path: Path) -> str:
@@ -69,6 +73,7 @@ def write_sheet(
     kinds: Mapping[str, str] | None = None,
     sheet_name: str = "sheet",
     widths: Mapping[str, int] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Path:
     """Write ``frame`` as a ``.xlsx`` workbook or a ``.csv`` file for the team.
 
@@ -86,6 +91,8 @@ def write_sheet(
         Name of the worksheet (xlsx).
     widths : mapping of str to int, optional
         Column widths in characters (xlsx; default 10).
+    headers : mapping of str to str, optional
+        Column -> the header written for it (default the column name).
 
     Returns
     -------
@@ -113,15 +120,16 @@ def write_sheet(
             for column in (c for c, k in kinds.items() if k == "date" and c in sheet.columns):
                 sheet[column] = sheet[column].dt.strftime("%Y-%m-%d")
         # CRLF rows (RFC 4180, what Excel writes): a cell holding \r or \n is then quoted
-        neutralise_formulas(sheet).to_csv(path, index=False, encoding="utf-8-sig",
-                                          lineterminator="\r\n")
+        neutralise_formulas(sheet.rename(columns=dict(headers or {}))).to_csv(
+            path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         return path
     date_format = EXCEL_FORMATS["date"]
     # strings_to_formulas=False: every str is written with write_string, never as a formula
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(path, engine="xlsxwriter", date_format=date_format,
                         datetime_format=date_format, engine_kwargs={"options": options}) as writer:
-        sheet.to_excel(writer, sheet_name=sheet_name, index=False)
+        sheet.rename(columns=dict(headers or {})).to_excel(writer, sheet_name=sheet_name,
+                                                           index=False)
         ws = writer.sheets[sheet_name]
         formats = {k: writer.book.add_format({"num_format": f}) for k, f in EXCEL_FORMATS.items()}
         ws.freeze_panes(1, 0)
@@ -133,8 +141,27 @@ def write_sheet(
     return path
 
 
-def export_grades(grades: pd.DataFrame, path: str | Path) -> Path:
-    """Write grades as a sheet for the team (.csv or .xlsx), A first, best score first.
+def grade_owners(store: Store) -> pd.DataFrame:
+    """Every rep as a customer owner: ``owner_rep_id`` and ``owner`` (the rep's name), for
+    :func:`export_grades`.
+
+    Parameters
+    ----------
+    store : Store
+        The store.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    return store.query(load_sql("report_owners"))[["owner_rep_id", "owner"]]
+
+
+def export_grades(
+    grades: pd.DataFrame, path: str | Path, owners: pd.DataFrame | None = None, lang: str = "en"
+) -> Path:
+    """Write grades as a sheet for the team (.csv or .xlsx), A first, best score first, with
+    readable headers in ``lang`` and each owner's name beside the owner's id.
 
     Parameters
     ----------
@@ -142,11 +169,15 @@ def export_grades(grades: pd.DataFrame, path: str | Path) -> Path:
         Grades (:func:`salesanalysis.grading.grade_customers` or ``score_store``).
     path : str or Path
         ``.xlsx`` or ``.csv``.
+    owners : pandas.DataFrame, optional
+        ``owner_rep_id`` and ``owner`` (:func:`grade_owners`): adds the owner's name.
+    lang : {"en", "zh"}
+        Language of the headers (dimensions by their vocabulary labels).
 
     Returns
     -------
     Path
-        Columns: grade, customer_id, name and owner_rep_id (when present), score, the four
+        Columns: grade, customer_id, name, owner_rep_id and owner (when present), score, the four
         dimensions, reasons, as_of, config_hash; scores and dimensions as numbers (``0.0``),
         as_of as a date (``yyyy-mm-dd``).
 
@@ -157,10 +188,15 @@ def export_grades(grades: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     _check_suffix(path)
-    cols = ["grade", "customer_id", "name", "owner_rep_id", "score", *DIMENSIONS,
+    if owners is not None and "owner_rep_id" in grades.columns:
+        grades = grades.drop(columns="owner", errors="ignore").merge(
+            owners, on="owner_rep_id", how="left")
+    cols = ["grade", "customer_id", "name", "owner_rep_id", "owner", "score", *DIMENSIONS,
             "reasons", "as_of", "config_hash"]  # fmt: skip
     sheet = grades[[c for c in cols if c in grades.columns]].sort_values(
         ["grade", "score", "customer_id"], ascending=[True, False, True], kind="stable"
     )
+    headers = {c: label("dimension", c, lang) if c in DIMENSIONS else column_label(c, lang)
+               for c in sheet.columns}
     return write_sheet(sheet, path, kinds=GRADE_COLUMN_KINDS, sheet_name="grades",
-                       widths=GRADE_COLUMN_WIDTHS)
+                       widths=GRADE_COLUMN_WIDTHS, headers=headers)

@@ -18,12 +18,19 @@ run time and are DuckDB's own. They are the only SQL outside ``sql/``:
   ... FROM <view>`` (DuckDB-only ``OR REPLACE``), ``DELETE FROM <table> [WHERE <col> = ?]``
   (:meth:`Store.upsert`, :meth:`Store.replace_tables`, :meth:`Store.replace_where`);
 - ``BEGIN TRANSACTION`` / ``COMMIT`` / ``ROLLBACK``.
+
+A store file another process has open (an import or report running) is waited for, saying
+so once, up to :data:`LOCK_TIMEOUT` seconds (``SALESANALYSIS_LOCK_TIMEOUT``), then refused
+with a message naming the holder.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
+import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -43,6 +50,42 @@ DEFAULT_DB = Path("data") / "sales.duckdb"
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Seconds an open waits for another process's lock on the store file (env overrides).
+LOCK_TIMEOUT = 60.0
+_LOCK_POLL = 0.2
+_log = logging.getLogger("salesanalysis")
+
+
+def _lock_timeout() -> float:
+    try:
+        return float(os.environ.get("SALESANALYSIS_LOCK_TIMEOUT", LOCK_TIMEOUT))
+    except ValueError:
+        return LOCK_TIMEOUT
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Connect, waiting while another process holds the file's lock (up to the timeout)."""
+    deadline = time.monotonic() + _lock_timeout()
+    said = False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            holder = re.search(r"PID (\d+)", str(exc))
+            who = f"process {holder.group(1)}" if holder else "another process"
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"{path}: the store is in use by {who} and stayed locked for "
+                    f"{_lock_timeout():g} s; try again when it finishes (set "
+                    "SALESANALYSIS_LOCK_TIMEOUT to wait longer)") from exc
+            if not said:
+                _log.warning("%s: in use by %s; waiting up to %g s", path, who,
+                             _lock_timeout())
+                said = True
+            time.sleep(_LOCK_POLL)
 
 
 def default_db_path() -> Path:
@@ -84,7 +127,7 @@ class Store:
                 )
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only and not in_memory)
+            self.con = _connect(self.path, read_only and not in_memory)
         except duckdb.Error as exc:  # locked, not a DuckDB file, ...
             first = str(exc).splitlines()[0]
             raise StoreError(f"{self.path}: cannot open the store: {first}") from exc

@@ -114,6 +114,8 @@ MEANINGS: dict[str, tuple[str, dict[str, str]]] = {
         "attribute": "the source column's header",
         "value": "the value as text (typed when read as a feature)",
         "batch_id": "the import that wrote it",
+        "known": "when the field becomes known: at_creation (default) or at_outcome (a "
+                 "mapping's `known:`; never used by grades, backtests or models)",
     }),
     "schema_info": ("store settings", {
         "key": "schema_version, currency",

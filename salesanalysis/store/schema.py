@@ -19,10 +19,10 @@ from sqlglot import expressions as exp
 from salesanalysis.store.queries import load_sql
 
 #: Current schema version written by this release.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Migration scripts by the version they bring a store to (applied in order).
-MIGRATIONS: dict[int, str] = {1: "schema_v1"}
+MIGRATIONS: dict[int, str] = {1: "schema_v1", 2: "schema_v2"}
 
 #: Canonical data tables (docs/data_model.md), in load order.
 CANONICAL_TABLES = (

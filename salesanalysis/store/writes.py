@@ -26,8 +26,10 @@ DuckDB-only statements held here, and why:
 
 Portable but built at run time: ``SELECT <columns> FROM <table>`` (:func:`table_rows`), the
 ``EXCEPT`` finding changed rows (:func:`merge_changed_rows`), the ``DELETE`` / ``INSERT ...
-WHERE NOT EXISTS`` pair of :func:`replace_flags`, and :func:`insert_rejected_rows`; they
-name registered views. No double-quoted identifiers, no list literals, no select alias
+WHERE NOT EXISTS`` pair of :func:`replace_flags`, :func:`insert_rejected_rows`, and the
+``DELETE ... WHERE source_file IN (SELECT ...)`` of :func:`delete_rejected_rows` (a source's
+rejections replaced on re-import; :func:`rejected_sources` lists them); they name registered
+views. No double-quoted identifiers, no list literals, no select alias
 reused inside its own select.
 """
 
@@ -45,7 +47,8 @@ from salesanalysis.store.connection import Store
 from salesanalysis.store.schema import TableSpec, schema_catalogue
 
 #: Columns of the bookkeeping tables, in the order the frames given here carry them.
-CUSTOM_ATTRIBUTE_COLUMNS = ("table_name", "record_id", "attribute", "value", "batch_id")
+CUSTOM_ATTRIBUTE_COLUMNS = ("table_name", "record_id", "attribute", "value", "batch_id",
+                            "known")
 FLAGGED_ROW_COLUMNS = ("batch_id", "table_name", "record_id", "column_name", "flag", "detail")
 REJECTED_COLUMNS = ("batch_id", "table_name", "source_file", "source_row", "raw", "reasons")
 
@@ -195,14 +198,15 @@ def merge_custom_attributes(store: Store, frame: pd.DataFrame) -> int:
             f"SELECT {', '.join('a.' + c for c in CUSTOM_ATTRIBUTE_COLUMNS)} FROM {new} AS a "
             "WHERE NOT EXISTS (SELECT 1 FROM custom_attributes AS c "
             "WHERE c.table_name = a.table_name AND c.record_id = a.record_id "
-            "AND c.attribute = a.attribute AND c.value IS NOT DISTINCT FROM a.value)"
+            "AND c.attribute = a.attribute AND c.value IS NOT DISTINCT FROM a.value "
+            "AND c.known IS NOT DISTINCT FROM a.known)"
         )
         with temp_table(store, select, "changed") as changed:
             n = _count(store, f"SELECT count(DISTINCT record_id) FROM {changed}")
             store.con.execute(
                 f"INSERT INTO custom_attributes ({listed}) SELECT {listed} FROM {changed} "
                 "ON CONFLICT (table_name, record_id, attribute) DO UPDATE SET "
-                "value = excluded.value, batch_id = excluded.batch_id"
+                "value = excluded.value, batch_id = excluded.batch_id, known = excluded.known"
             )
     return n
 
@@ -280,3 +284,24 @@ def insert_rejected_rows(store: Store, frame: pd.DataFrame) -> int:
     with registered(store, frame[list(REJECTED_COLUMNS)], "rejected") as rows:
         store.con.execute(f"INSERT INTO rejected_rows ({listed}) SELECT {listed} FROM {rows}")
     return len(frame)
+
+
+def rejected_sources(store: Store, table: str) -> list[str]:
+    """The distinct ``source_file`` values of a table's rejected rows."""
+    found = store.con.execute(
+        "SELECT DISTINCT source_file FROM rejected_rows WHERE table_name = $table",
+        {"table": table}).fetchall()
+    return [row[0] for row in found]
+
+
+def delete_rejected_rows(store: Store, table: str, sources: Sequence[str]) -> int:
+    """Delete a table's rejected rows of the given source files; return how many."""
+    if not sources:
+        return 0
+    frame = pd.DataFrame({"source_file": list(sources)})
+    with registered(store, frame, "sources") as view:
+        where = f"table_name = $table AND source_file IN (SELECT source_file FROM {view})"
+        n = store.con.execute(f"SELECT count(*) FROM rejected_rows WHERE {where}",
+                              {"table": table}).fetchone()[0]
+        store.con.execute(f"DELETE FROM rejected_rows WHERE {where}", {"table": table})
+    return int(n)

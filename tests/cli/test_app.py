@@ -89,3 +89,13 @@ def test_init_records_the_currency(tmp_path, capsys):
     result = run_cli("--db", str(db), "init", "--currency", "dollars")
     assert result.returncode == 1
     assert result.stderr.startswith("error: ") and "3-letter code" in result.stderr
+
+
+def test_score_prints_coverage_per_dimension(tmp_path, capsys):
+    db = tmp_path / "s.duckdb"
+    main(["--db", str(db), "init", "--sample", "--customers", "40"])
+    capsys.readouterr()
+    main(["--db", str(db), "score"])
+    out = capsys.readouterr().out
+    assert "graded 40 customers" in out
+    assert "data per dimension: industry_potential" in out and " of 40" in out

@@ -21,7 +21,7 @@ def test_shipped_mappings_load_by_name():
     assert {"maven_crm", "template"} <= set(shipped_mappings())
     assert load_mapping("maven_crm").name == "maven_crm"
     assert load_mapping(None).name == "template"
-    with pytest.raises(ConfigError, match="shipped: maven_crm, template"):
+    with pytest.raises(ConfigError, match="shipped: bank_marketing, maven_crm, template"):
         load_mapping("hubspot")
 
 

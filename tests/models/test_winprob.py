@@ -142,3 +142,23 @@ def test_an_input_recorded_only_for_won_deals_is_left_out():
     assert "amount" in model.dropped_inputs_
     assert "amount" not in model.feature_names_in_
     assert model.cv_auc_ < 0.85  # the outcome did not leak into the score
+
+
+def test_categorical_and_custom_fields_become_inputs_with_readable_factors():
+    X, y = _deals()
+    rng = np.random.default_rng(5)
+    X["industry"] = rng.choice(["retail", "energy", "rare"], len(X), p=[0.5, 0.48, 0.02])
+    X["custom_channel"] = np.where(y == 1, rng.choice(["web", "fair"], len(X), p=[0.8, 0.2]),
+                                   rng.choice(["web", "fair"], len(X), p=[0.2, 0.8]))
+    X["custom_age"] = rng.normal(40, 5, len(X))
+    model = WinProbabilityModel(random_state=0).fit(X, y)
+    names = set(model.feature_names_in_)
+    assert {"industry=retail", "custom_channel=web", "custom_age"} <= names
+    assert "industry=rare" not in names  # fewer than MIN_LEVEL_ROWS deals
+    plain = WinProbabilityModel(random_state=0, fields=False).fit(X, y)
+    assert not any("=" in n or n.startswith("custom_") for n in plain.feature_names_in_)
+    assert model.cv_auc_ > plain.cv_auc_ + 0.05  # the custom channel carries signal
+    factors = model.top_factors(X.head(20))
+    assert factors.str.contains(r"channel is (?:web|fair): (?:yes|no)").any()
+    unseen = X.head(3).assign(industry="unknown", custom_channel=None)
+    assert np.isfinite(model.predict_proba(unseen)).all()

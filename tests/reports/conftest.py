@@ -11,6 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from salesanalysis.reports.runner import run_report
+from salesanalysis.sample import load_sample
 from salesanalysis.store import Store
 
 
@@ -89,3 +91,38 @@ def records_store():
     }))
     yield s
     s.close()
+
+
+#: Hostile names given to customers and reps of the ``rendered_reports`` store.
+HOSTILE = ("<script>alert(1)</script> Co", "<img src=x onerror=alert(1)>")
+
+#: The report kinds every rendering test covers.
+REPORT_KINDS = ("monthly_review", "data_quality", "tune_weights")
+
+
+def _hostile_store(path, locale: str) -> None:
+    with Store(path, create=True) as s:
+        load_sample(s, n_customers=300, months=18, seed=7, locale=locale)
+        for table, key in (("customers", "customer_id"), ("reps", "rep_id")):
+            s.con.execute(
+                f"UPDATE {table} SET name = CASE hash({key}) % 6 WHEN 0 THEN ? || ' ' || {key} "
+                f"ELSE ? || ' ' || {key} END WHERE hash({key}) % 6 IN (0, 1)", list(HOSTILE)
+            )
+
+
+@pytest.fixture(scope="session")
+def rendered_reports(tmp_path_factory):
+    """Every report kind rendered by the runner on a small sample store where a third of the
+    customers and reps carry hostile names, in English and Chinese (sample locale en /
+    zh; the report language follows the store): ``{lang: {kind: html_path}}`` plus
+    ``{lang: {"index": path}}``. Rendered once per test session (about a minute)."""
+    out: dict[str, dict[str, object]] = {}
+    for locale in ("en", "zh"):
+        root = tmp_path_factory.mktemp(f"reports_{locale}")
+        db = root / "sales.duckdb"
+        _hostile_store(db, locale)
+        pages = {kind: run_report(kind, db=db, reports_dir=root / "reports").html_path
+                 for kind in REPORT_KINDS}
+        pages["index"] = root / "reports" / "index.html"
+        out[locale] = pages
+    return out

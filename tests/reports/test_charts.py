@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -9,8 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from salesanalysis.formatting import format_money
-from salesanalysis.reports import charts, kpis
-from salesanalysis.vocab import FUNNEL_STAGES, OPEN_STAGES
+from salesanalysis.reports import charts, kpis, quality_charts
+from salesanalysis.vocab import FUNNEL_STAGES, OPEN_STAGES, label
 from salesanalysis.vocab import labels as vocab_labels
 
 
@@ -87,8 +89,11 @@ def test_empty_frames_give_a_message_not_an_error():
     perf = pd.DataFrame(columns=["rep_id", "rep_name", "team", "won", "lost", "win_rate",
                                  "revenue_won", "won_3m", "lost_3m", "win_rate_3m"])
     assert "Nothing to show" in _texts(charts.plot_performance(perf, "rep"))
-    assert "Nothing to report" in _texts(charts.plot_counts(
-        pd.DataFrame({"reason": [], "rows": []}), "reason", "rows", "Rejected rows", "Rows"))
+    # an empty list draws no chart at all: its table already says "Nothing to report."
+    assert quality_charts.plot_counts(
+        pd.DataFrame({"reason": [], "rows": []}), "reason", "rows", "Rejected rows", "Rows") is None
+    assert quality_charts.plot_rep_shares(
+        pd.DataFrame({"rep_name": [], "share": []}), "share", "Shares", "Share") is None
 
 
 def test_plot_performance_disambiguates_names_and_formats_money():
@@ -108,14 +113,14 @@ def test_plot_performance_disambiguates_names_and_formats_money():
 
 def test_quality_charts():
     comp = pd.DataFrame({"column": ["name", "budget", "region"], "share_filled": [1.0, 0.2, 0.9]})
-    fig = charts.plot_completeness(comp)
+    fig = quality_charts.plot_completeness(comp)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["budget", "region", "name"]
     bars = ax.patches
     assert bars[0].get_facecolor()[:3] == pytest.approx(charts.BAD)  # under 80% is red
     assert bars[1].get_facecolor()[:3] == pytest.approx(charts.THIS)
     reps = pd.DataFrame({"rep_name": ["A", "B"], "share_filled": [0.5, 0.9]})
-    fig = charts.plot_rep_shares(reps, "share_filled", "Profile completeness", "Share filled")
+    fig = quality_charts.plot_rep_shares(reps, "share_filled", "Profile completeness", "Share filled")
     assert fig.axes[0].get_title() == "Profile completeness"
 
 
@@ -129,6 +134,30 @@ def test_figures_are_deterministic():
 def test_chinese_fonts_are_named_families_for_glyph_fallback(monkeypatch):
     charts._installed_fonts.cache_clear()
     monkeypatch.setattr(charts, "_installed_fonts",
-                        lambda: frozenset({"DejaVu Sans", "WenQuanYi Micro Hei", "Other"}))
-    with charts.styled():
-        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", "WenQuanYi Micro Hei"]
+                        lambda: frozenset({"DejaVu Sans", "Noto Sans SC Subset", "SimHei", "Other"}))
+    with charts.styled():  # the shipped CJK font right after DejaVu Sans, then system ones
+        assert matplotlib.rcParams["font.family"] == ["DejaVu Sans", "Noto Sans SC Subset", "SimHei"]
+
+
+def test_zero_revenue_axis_has_no_negative_zero_ticks():
+    perf = pd.DataFrame({
+        "rep_id": ["R1", "R2"], "rep_name": ["A", "B"], "team": ["E", "E"], "won": [0, 0],
+        "lost": [1, 0], "win_rate": [0.0, None], "revenue_won": [0.0, 0.0], "won_3m": [0, 0],
+        "lost_3m": [1, 0], "win_rate_3m": [0.0, None],
+    })
+    fig = charts.plot_performance(perf, "rep")
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["0"]
+
+
+def test_charts_speak_chinese_with_glyphs_for_every_character():
+    stage = pd.DataFrame({"stage": list(OPEN_STAGES), "label": list(OPEN_STAGES),
+                          "n": [3, 1, 0, 2], "amount": [1.2e6, 5e5, 0.0, 2e5],
+                          "share_amount": [0.6, 0.25, 0.0, 0.15]})
+    fig = charts.plot_pipeline_by_stage(stage, lang="zh")
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("按阶段的未结管道") and ax.get_ylabel() == "未结金额"
+    assert [t.get_text() for t in ax.get_xticklabels()] == [label("stage", s, "zh") for s in OPEN_STAGES]
+    assert "120万 (3 笔)" in _texts(fig)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would raise here
+        charts.figure_png(charts.plot_kpis(_kpis(), lang="zh"))

@@ -73,3 +73,11 @@ def test_config_changes_hash_and_grades(store):
     b = grade_review(store, "2026-10", config=heavy)
     assert a.config_hash != b.config_hash
     assert not a.grades["grade"].equals(b.grades["grade"])
+
+
+def test_largest_movements_mix_ups_and_downs(store):
+    review = grade_review(store, "2026-10")
+    moves = review.largest_movements()
+    assert len(moves) == len(review.movements)
+    size = (moves["new_score"] - moves["old_score"].fillna(moves["new_score"])).abs()
+    assert size.is_monotonic_decreasing

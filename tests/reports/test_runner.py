@@ -1,5 +1,7 @@
 """The report runner: success, failure that keeps the last good report, up-front rejections."""
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +41,8 @@ def project(tmp_path):
     db = tmp_path / "s.duckdb"
     with Store(db, create=True) as store:
         store.upsert("orders", pd.DataFrame(
-            {"order_id": ["o"], "customer_id": ["c"], "date": [date(2026, 11, 15)], "amount": [1.0]}
+            {"order_id": ["o", "p"], "customer_id": ["c", "c"],
+             "date": [date(2026, 9, 20), date(2026, 11, 15)], "amount": [1.0, 2.0]}
         ))
     return tmp_path
 
@@ -74,7 +77,7 @@ def test_failure_names_cell_keeps_failed_notebook_and_last_good_html(project):
         _run(project, month="2026-10", parameters={"fail": True})
     message = str(info.value)
     assert "failed in cell" in message and "ValueError: planted failure" in message
-    assert (project / "reports" / "2026-10" / "toy.failed.ipynb").exists()
+    assert len(list((project / "reports" / "2026-10").glob("toy.*.failed.ipynb"))) == 1
     assert good.read_bytes() == before
     with Store(project / "s.duckdb") as store:
         runs = store.query("SELECT status, error FROM report_runs ORDER BY started_at")
@@ -116,3 +119,16 @@ def test_parse_cli_parameters_reads_yaml_scalars():
 def test_check_parameters_coerces_to_declared_str():
     declared = {"team": {"inferred_type_name": "str | None"}}
     assert check_parameters("r", declared, {"team": 2026}) == {"team": "2026"}
+
+
+def test_cli_shows_no_progress_bar_off_a_terminal(project):
+    """Cron logs get the two result lines, not Papermill's carriage-return progress bar."""
+    result = subprocess.run(
+        [sys.executable, "-m", "salesanalysis", "--db", str(project / "s.duckdb"), "report",
+         "toy", "--notebooks-dir", str(project / "notebooks"),
+         "--reports-dir", str(project / "reports")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr + result.stdout and "Executing" not in result.stderr
+    assert result.stdout.startswith("rendered toy for 2026-10")

@@ -33,8 +33,21 @@ def test_format_table_money_counts_and_booleans():
     shown = tables.format_table(frame, money=("expected_value",))
     assert shown["expected_value"].tolist() == ["1M", "n/a"]
     assert shown["n"].tolist() == ["1", "12,000"]
-    assert shown["required"].tolist() == [True, False]
+    assert shown["required"].tolist() == ["yes", "no"]  # words, not True/False
     assert shown["win_probability"].tolist() == ["13%", "50%"]
+    assert tables.format_table(frame, lang="zh")["required"].tolist() == ["是", "否"]
+
+
+def test_shares_near_the_ends_are_never_rounded_to_100_or_0_percent():
+    frame = pd.DataFrame({"share_filled": [597 / 600, 1.0, 0.001, 0.0, 0.456]})
+    assert tables.format_table(frame)["share_filled"].tolist() == [
+        "99.5%", "100%", "0.1%", "0%", "46%"]
+
+
+def test_table_or_nothing_says_nothing_to_report_in_one_line():
+    assert tables.table_or_nothing(pd.DataFrame({"a": []})) == (
+        '<p class="sa-note">Nothing to report.</p>')
+    assert "<table" in tables.table_or_nothing(pd.DataFrame({"a": [1]}))
 
 
 def test_vocabulary_values_are_shown_by_their_labels():
@@ -43,3 +56,24 @@ def test_vocabulary_values_are_shown_by_their_labels():
     assert shown["stage"].tolist()[0] == "Need confirmed" and pd.isna(shown["stage"].iloc[1])
     assert shown["status"].tolist() == ["Churned", "odd one"]
     assert ">n/a<" in tables.style_table(frame).to_html()
+
+
+def test_top_table_says_how_much_it_shows_and_keeps_the_rest_one_click_away():
+    deals = pd.DataFrame({"name": [f"<b>D{i}</b>" for i in range(5)], "amount": [1e6] * 5})
+    page = tables.top_table(deals, 3, "open_deal", "expected_value")
+    assert "Top 3 of 5 open deals, by expected value" in page
+    head, full = page.split("<details", 1)
+    assert head.count("&lt;b&gt;D") == 3 and full.count("&lt;b&gt;D") == 5
+    assert "<summary>Show all 5 open deals</summary>" in page and "<b>D" not in page
+    assert "All 1 open deal." in tables.top_table(deals.head(1), 3, "open_deal", "expected_value")
+    empty = tables.top_table(deals.head(0), 3, "open_deal", "expected_value")
+    assert empty == '<p class="sa-note">Nothing to report.</p>'
+    zh = tables.top_table(deals, 3, "open_deal", "expected_value", lang="zh")
+    assert "按期望值前 3 个（共 5 个未结交易）" in zh and "展开全部 5 个未结交易" in zh
+
+
+def test_style_table_escapes_cells_and_headers():
+    frame = pd.DataFrame({"<i>h</i>": ["<script>alert(1)</script> Co"]})
+    page = tables.style_table(frame).to_html()
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Co" in page
+    assert "<i>h" not in page

@@ -10,8 +10,13 @@ from stores import make_store
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import EXCEL_FORMATS
 from salesanalysis.grading import score_store
-from salesanalysis.reports.workbooks import export_grades, neutralise_formulas, write_sheet
-from salesanalysis.vocab import DIMENSIONS
+from salesanalysis.reports.workbooks import (
+    export_grades,
+    grade_owners,
+    neutralise_formulas,
+    write_sheet,
+)
+from salesanalysis.vocab import DIMENSIONS, label
 
 RISKY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
@@ -27,9 +32,9 @@ def test_export_csv_and_xlsx(store, tmp_path):
     csv = pd.read_csv(export_grades(g, tmp_path / "grades.csv"))
     xlsx = pd.read_excel(export_grades(g, tmp_path / "out" / "grades.xlsx"))
     for sheet in (csv, xlsx):
-        assert list(sheet.columns[:5]) == ["grade", "customer_id", "name", "owner_rep_id", "score"]
-        assert sheet["grade"].is_monotonic_increasing and len(sheet) == 2
-        assert sheet["reasons"].str.len().gt(0).all()
+        assert list(sheet.columns[:5]) == ["Grade", "Customer ID", "Name", "Owner rep ID", "Score"]
+        assert sheet["Grade"].is_monotonic_increasing and len(sheet) == 2
+        assert sheet["Reasons"].str.len().gt(0).all()
     with pytest.raises(ParameterError, match="use a .xlsx or .csv"):
         export_grades(g, tmp_path / "grades.json")
 
@@ -40,14 +45,28 @@ def test_grades_workbook_keeps_numbers_numeric_with_the_shared_formats(store, tm
     ws = openpyxl.load_workbook(path)["grades"]
     header = [c.value for c in ws[1]]
     row = {h: c for h, c in zip(header, ws[2], strict=True)}
-    for column in ("score", *DIMENSIONS):
+    for column in ("Score", *(label("dimension", d) for d in DIMENSIONS)):
         assert row[column].data_type == "n", column
         assert row[column].number_format == EXCEL_FORMATS["score"], column
-    assert row["as_of"].is_date and row["as_of"].number_format == EXCEL_FORMATS["date"]
-    assert str(row["as_of"].value)[:10] == "2024-03-31"
+    assert row["As of"].is_date and row["As of"].number_format == EXCEL_FORMATS["date"]
+    assert str(row["As of"].value)[:10] == "2024-03-31"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:")
     csv = pd.read_csv(export_grades(g, tmp_path / "grades.csv"))
-    assert csv["as_of"].tolist() == ["2024-03-31"] * 2
-    assert pd.api.types.is_float_dtype(csv["score"])
+    assert csv["As of"].tolist() == ["2024-03-31"] * 2
+    assert pd.api.types.is_float_dtype(csv["Score"])
+
+
+def test_grades_workbook_names_owners_and_speaks_chinese(store, tmp_path):
+    g = score_store(store, as_of="2024-03-31")
+    path = export_grades(g, tmp_path / "grades.xlsx", owners=grade_owners(store), lang="zh")
+    ws = openpyxl.load_workbook(path)["grades"]
+    header = [c.value for c in ws[1]]
+    assert header[:6] == ["等级", "客户编号", "名称", "负责销售编号", "负责人", "分数"]
+    assert label("dimension", DIMENSIONS[0], "zh") in header
+    assert {ws.cell(row=r, column=5).value for r in (2, 3)} == {"Rep"}
+    widths = {ws.cell(row=1, column=i + 1).value: ws.column_dimensions[chr(65 + i)].width
+              for i in range(len(header))}
+    assert widths["名称"] > 20 and widths["原因"] > 60
 
 
 def test_text_that_looks_like_a_formula_is_written_as_text(tmp_path):

@@ -1,0 +1,88 @@
+"""The reports' message catalogue (``messages.yaml``, package data): headings, labels,
+sentences and nouns in English and Chinese, looked up by a dotted key.
+
+``msg("lists.top", "en", n=15, total=112, noun=noun("open_deal", 112), order=...)``; English
+nouns have a singular and a plural form (:func:`noun` picks by count), Chinese one form.
+A missing key or language is an error, never a silent English fallback.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+from salesanalysis.exceptions import ReportError
+
+#: The report languages.
+LANGS = ("en", "zh")
+
+
+@cache
+def catalogue() -> dict[str, Any]:
+    """The parsed catalogue (read once)."""
+    text = files("salesanalysis.reports").joinpath("messages.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _entry(key: str, lang: str) -> Any:
+    if lang not in LANGS:
+        raise ReportError(f"report language {lang!r} is not supported; use one of {', '.join(LANGS)}")
+    node: Any = catalogue()
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise ReportError(f"messages.yaml has no message {key!r}")
+        node = node[part]
+    if not isinstance(node, dict) or lang not in node:
+        raise ReportError(f"messages.yaml: message {key!r} has no {lang!r} text")
+    return node[lang]
+
+
+def msg(key: str, lang: str = "en", **values: object) -> str:
+    """The message ``key`` (dotted, e.g. ``"lists.nothing"``) in ``lang``, with ``values``
+    filled into its ``{placeholders}``.
+
+    Parameters
+    ----------
+    key : str
+        Dotted key into the catalogue.
+    lang : {"en", "zh"}
+        Language.
+    **values
+        Placeholder values (already formatted).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ReportError
+        Unknown language or key, or a key without text in ``lang``.
+    """
+    text = _entry(key, lang)
+    return str(text).format(**values) if values else str(text)
+
+
+def noun(key: str, count: int, lang: str = "en") -> str:
+    """The noun ``nouns.<key>`` for ``count`` things (English singular for 1, else plural).
+
+    Parameters
+    ----------
+    key : str
+        A key under ``nouns``.
+    count : int
+        How many.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+    """
+    forms = _entry(f"nouns.{key}", lang)
+    if isinstance(forms, list):
+        return forms[0] if count == 1 else forms[-1]
+    return str(forms)
