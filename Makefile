@@ -25,7 +25,7 @@ report: $(STAMP)
 
 ## Unit tests, then every notebook under nbval.
 test: $(STAMP)
-	$(BIN)/ruff check salesanalysis tests benchmarks
+	$(BIN)/ruff check salesanalysis tests benchmarks scripts
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q tests
 	test -f $(DB) || $(BIN)/salesanalysis --db $(DB) init --sample
@@ -39,7 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check --fix salesanalysis tests benchmarks
+	$(BIN)/ruff check --fix salesanalysis tests benchmarks scripts
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -18,6 +18,7 @@ import pandas as pd
 from salesanalysis.exceptions import InsufficientHistoryError
 from salesanalysis.formatting import format_count, format_date, format_money
 from salesanalysis.models.winprob import WinProbabilityModel
+from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.pipeline import open_deals_at_month_end
 from salesanalysis.store import Store, load_sql, uses_store
 from salesanalysis.store.scope import check_team, month_bounds
@@ -58,6 +59,7 @@ def open_deal_forecast(
     team: str | None = None,
     random_state: int = 0,
     min_outcomes: int = 50,
+    lang: str = "en",
 ) -> DealForecast:
     """Win probability of each deal open at the end of ``month``.
 
@@ -73,6 +75,8 @@ def open_deal_forecast(
         Seed of the cross-validation folds.
     min_outcomes : int
         Won and lost deals needed (each) before a forecast is made.
+    lang : {"en", "zh"}
+        Language of the message (the catalogue's ``forecast``).
 
     Returns
     -------
@@ -87,7 +91,7 @@ def open_deal_forecast(
     try:
         model.fit_store(store, as_of)
     except InsufficientHistoryError as exc:
-        return DealForecast(as_of, empty, f"No forecast this month: {exc}")
+        return DealForecast(as_of, empty, msg("forecast.none", lang, reason=exc))
     open_now = open_deals_at_month_end(store, month, team)
     scored = model.predict_open(store, as_of)
     # the deal's own rep, else the customer's owner
@@ -103,18 +107,15 @@ def open_deal_forecast(
     expected = deals["expected_value"].sum()
     unscored = len(open_now) - len(deals)
     no_amount = int(deals["amount"].isna().sum())
-    worth = f"worth {format_money(deals['amount'].sum())}" + (
-        f" (amount unknown for {format_count(no_amount)})" if no_amount else ""
+    worth = msg("forecast.worth", lang, amount=format_money(deals["amount"].sum(), lang)) + (
+        msg("forecast.unknown_amount", lang, n=format_count(no_amount, lang)) if no_amount else ""
     )
-    message = (
-        f"{format_count(len(deals), unit=('deal', 'deals'))} open on {format_date(as_of)}, "
-        f"{worth}; expected to bring {format_money(expected)} at their win probabilities. The model "
-        f"learned from deals closed by then (cross-validated AUC {model.cv_auc_:.2f}, Brier "
-        f"score {model.brier_:.3f}; an AUC of 0.5 is chance, 1.0 perfect)."
+    message = msg(
+        "forecast.message", lang,
+        deals=f"{format_count(len(deals), lang)} {noun('deal', len(deals), lang)}",
+        as_of=format_date(as_of, lang), worth=worth, expected=format_money(expected, lang),
+        auc=f"{model.cv_auc_:.2f}", brier=f"{model.brier_:.3f}",
     )
     if unscored:
-        message += (
-            f" {format_count(unscored)} further open deals have no known customer or creation "
-            "date and are not scored; complete them in the source to include them."
-        )
+        message += msg("forecast.unscored", lang, n=format_count(unscored, lang))
     return DealForecast(as_of, deals, message, float(model.cv_auc_), float(model.brier_))

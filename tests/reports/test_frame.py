@@ -99,5 +99,6 @@ def test_chinese_monthly_review_has_chinese_headings_and_headers(rendered_report
     english = sorted(h for h in headers if re.search("[A-Za-z]{3,}", h))
     assert headers and english == [], english
     assert "数据截至" in page and "运行编号" in page
+    assert "较上月" in page and "模型从当时已结的交易中学习" in page  # summaries in Chinese too
     en = rendered_reports["en"]["monthly_review"].read_text(encoding="utf-8")
     assert "Headline numbers" in en and "核心指标" not in en
