@@ -136,6 +136,9 @@ class BacktestResult:
         True when there are at least ``min_outcomes`` won and ``min_outcomes`` lost deals.
     message : str
         The verdict in plain words.
+    verdict : str
+        The verdict's kind: ``no_deals``, ``thin`` (fewer than ``min_outcomes``), ``clear``,
+        ``weak`` or ``chance`` (reports word it in their language).
     frame : DataFrame
         One row per graded deal: opportunity, outcome, amount, cycle days, the four
         dimension scores, score, grade and reasons as of its creation.
@@ -157,6 +160,7 @@ class BacktestResult:
     sufficient: bool
     message: str
     frame: pd.DataFrame = field(repr=False)
+    verdict: str = ""
     config_hash: str = ""
     min_outcomes: int = 50
     n_skipped: int = 0
@@ -197,10 +201,10 @@ def _by_grade(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _verdict(by_grade: pd.DataFrame, auc: float, lift: float, n_won: int, n_lost: int,
-             min_outcomes: int) -> tuple[bool, str]:
+             min_outcomes: int) -> tuple[bool, str, str]:
     sufficient = n_won >= min_outcomes and n_lost >= min_outcomes
     if n_won + n_lost == 0:
-        return False, (
+        return False, "no_deals", (
             "No closed opportunities yet, so the grades cannot be checked against outcomes. "
             "Record won/lost deals with their closed dates and run the backtest again."
         )
@@ -213,17 +217,19 @@ def _verdict(by_grade: pd.DataFrame, auc: float, lift: float, n_won: int, n_lost
         + (f" and A wins {lift:.1f}x as often as C." if np.isfinite(lift) else ".")
     )
     if not sufficient:
-        return False, (
+        return False, "thin", (
             f"History is too thin to judge the grades: {n_won:,} won and {n_lost:,} lost deals, "
             f"fewer than {min_outcomes} of each. Treat these figures as anecdotes. " + body
         )
     if np.isfinite(lift) and lift >= 1.5 and auc >= 0.6:
-        verdict = "The grades separate winners from losers clearly."
+        kind, verdict = "clear", "The grades separate winners from losers clearly."
     elif auc > 0.55:
+        kind = "weak"
         verdict = "The grades separate winners from losers, but only weakly; review the weights."
     else:
+        kind = "chance"
         verdict = "The grades do not predict outcomes better than chance; review the weights."
-    return True, body + " " + verdict
+    return True, kind, body + " " + verdict
 
 
 def backtest_grades(
@@ -285,7 +291,7 @@ def backtest_grades(
         float(rates[best] / rates[worst])
         if pd.notna(rates[best]) and pd.notna(rates[worst]) and rates[worst] > 0 else float("nan")
     )
-    sufficient, message = _verdict(by_grade, auc, lift, n_won, n_lost, min_outcomes)
+    sufficient, verdict, message = _verdict(by_grade, auc, lift, n_won, n_lost, min_outcomes)
     if n_skipped:
         message += (
             f" {n_skipped:,} closed deal(s) were left out: their customer had no first contact "
@@ -293,6 +299,6 @@ def backtest_grades(
         )
     return BacktestResult(
         by_grade=by_grade, auc=auc, lift_a_over_c=lift, n_won=n_won, n_lost=n_lost,
-        sufficient=sufficient, message=message, frame=frame, config_hash=config_hash(cfg),
-        min_outcomes=min_outcomes, n_skipped=n_skipped, as_of=day,
+        sufficient=sufficient, message=message, frame=frame, verdict=verdict,
+        config_hash=config_hash(cfg), min_outcomes=min_outcomes, n_skipped=n_skipped, as_of=day,
     )

@@ -68,6 +68,7 @@ def grade_profiles(grades: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame
     agg["median_stage"] = pd.Series(stage_rank, index=agg.index).map(names).fillna("none")
     agg = agg.drop(columns="median_stage_rank").reset_index()
     roles = agg["median_roles_reached"].fillna(0).to_numpy()
+    touch = agg["median_touchpoints_90d"].fillna(0).to_numpy()
     counts = agg["count"].to_numpy()
     summary = (
         agg["grade"].to_numpy(dtype=object) + ": " + format_count(counts)
@@ -76,8 +77,8 @@ def grade_profiles(grades: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame
         + format_money(agg["median_budget"].to_numpy(dtype=float))
         + ", decision chain of " + format_number(roles) + np.where(roles == 1, " role", " roles")
         + ", typical stage " + np.char.replace(agg["median_stage"].to_numpy(dtype=str), "_", " ")
-        .astype(object) + ", " + format_number(agg["median_touchpoints_90d"].fillna(0).to_numpy())
-        + " touchpoints in 90 days, decision maker reached at "
+        .astype(object) + ", " + format_number(touch)
+        + np.where(touch == 1, " touchpoint", " touchpoints") + " in 90 days, decision maker reached at "
         + format_percent_value(agg["decision_maker_share"].fillna(0).to_numpy())
     )
     agg["summary"] = np.where(agg["count"] > 0, summary,

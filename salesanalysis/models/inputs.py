@@ -1,6 +1,9 @@
 """Model inputs of the win probability: which features a deal model may use, how each is
 turned into a number (log scale for money and head counts, ranks for stage and brand) and
-how each value reads in a factor ("+ decision maker supportive: yes")."""
+how each value reads in a factor ("+ decision maker supportive: yes", "- deadline: passed 30
+days ago"). The stage inputs are the customer's (its latest and furthest interaction stage);
+when the customer's latest stage is ``won`` (an earlier deal) while the deal scored is still
+open, the factor says so and names the deal's own recorded stage."""
 
 from __future__ import annotations
 
@@ -9,9 +12,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from salesanalysis.formatting import format_money
+from salesanalysis.formatting import format_count, format_money
 from salesanalysis.vocab import BRAND_RANK as VOCAB_BRAND_RANK
-from salesanalysis.vocab import STAGE_RANK
+from salesanalysis.vocab import OPEN_STAGES, STAGE_RANK
 
 #: Candidate model inputs and how each reads in a factor ("<label>: <value>").
 FEATURE_LABELS: dict[str, str] = {
@@ -19,7 +22,7 @@ FEATURE_LABELS: dict[str, str] = {
     "deal_age_days": "days since the deal opened",
     "employees": "employees",
     "budget": "budget",
-    "days_to_deadline": "days to deadline",
+    "days_to_deadline": "deadline",
     "growth_rate": "industry growth",
     "policy_support": "policy support",
     "n_interactions": "touchpoints",
@@ -29,8 +32,8 @@ FEATURE_LABELS: dict[str, str] = {
     "n_demos": "demos",
     "n_exec_visits": "executive visits",
     "n_price_objections": "price objections",
-    "stage_rank": "current stage",
-    "max_stage_rank": "furthest stage reached",
+    "stage_rank": "customer's latest stage",
+    "max_stage_rank": "customer's furthest stage",
     "proposal_submitted": "proposal submitted",
     "urgency_stated": "urgency stated",
     "tenure_days": "days since first contact",
@@ -117,8 +120,12 @@ def display_values(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
         raw = pd.Series(
             _num(frame[name]) if name in frame.columns else np.nan, index=frame.index
         )
-        if name in ("stage_rank", "max_stage_rank"):
+        if name == "stage_rank":
+            text = _customer_stage(frame, raw)
+        elif name == "max_stage_rank":
             text = raw.map(STAGE_NAMES).fillna("none")
+        elif name == "days_to_deadline":
+            text = _deadline(raw)
         elif name in BOOL_FEATURES:
             text = pd.Series(np.where(raw > 0, "yes", "no"), index=frame.index)
         elif name in MONEY_FEATURES:
@@ -129,3 +136,26 @@ def display_values(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
     return np.column_stack([s.to_numpy(dtype=object) for s in shown]) if shown else np.empty(
         (len(frame), 0), dtype=object
     )
+
+
+def _deadline(days: pd.Series) -> pd.Series:
+    """Days to the need's deadline in words: ``in 70 days``, ``today``, ``passed 177 days
+    ago`` (never a negative count)."""
+    whole = np.rint(days.to_numpy(dtype=float))
+    ahead = format_count(np.abs(whole), unit=("day", "days"))
+    text = np.where(whole < 0, "passed " + ahead.astype(object) + " ago",
+                    np.where(whole == 0, "today", "in " + ahead.astype(object)))
+    return pd.Series(text, index=days.index, dtype=object)
+
+
+def _customer_stage(frame: pd.DataFrame, rank: pd.Series) -> pd.Series:
+    """The customer's latest stage in words; for a deal still open (its recorded ``stage``
+    an open stage) whose customer's latest stage is ``won``, ``won (an earlier deal, this
+    one at proposal)``, so an open deal is never read as won."""
+    text = rank.map(STAGE_NAMES).fillna("none")
+    if "stage" not in frame.columns:
+        return text
+    deal = frame["stage"].astype(object)
+    earlier = (rank == STAGE_RANK["won"]) & deal.isin(OPEN_STAGES)
+    own = deal.where(earlier, "").astype(str).str.replace("_", " ")
+    return text.where(~earlier, "won (an earlier deal, this one at " + own + ")")

@@ -19,6 +19,7 @@ from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import format_count, format_date
 from salesanalysis.intake.names import match_key
 from salesanalysis.reports.completeness import customers_in_scope, label_reps
+from salesanalysis.reports.messages import msg, noun
 from salesanalysis.store import Store, load_sql, resolve_as_of, uses_store
 from salesanalysis.store.scope import check_team
 
@@ -182,13 +183,15 @@ def stale_customers(
     return frame
 
 
-def stale_text(stale: pd.DataFrame) -> str:
+def stale_text(stale: pd.DataFrame, lang: str = "en") -> str:
     """One markdown sentence on the result of :func:`stale_customers`.
 
     Parameters
     ----------
     stale : pandas.DataFrame
         The output of :func:`stale_customers`.
+    lang : {"en", "zh"}
+        Language (the ``data_quality.stale_*`` messages).
 
     Returns
     -------
@@ -196,16 +199,16 @@ def stale_text(stale: pd.DataFrame) -> str:
     """
     days = stale.attrs.get("stale_days", "?")
     if stale.attrs.get("as_of") is None:
-        return (
-            "The store holds no interactions or other dated data yet, so no customer can be "
-            "judged stale; import interactions or pass an explicit as_of date."
-        )
-    never = format_count(int(stale["last_touch"].isna().sum()))
-    return (
-        f"As of **{format_date(stale.attrs['as_of'])}**, {format_count(len(stale))} customers "
-        f"(not churned) have had no interaction for {days} days or more"
-        + (f", {never} of them never." if len(stale) else ".")
+        return msg("data_quality.stale_none", lang)
+    never = format_count(int(stale["last_touch"].isna().sum()), lang)
+    text = msg(
+        "data_quality.stale_count", lang, as_of=format_date(stale.attrs["as_of"], lang),
+        n=format_count(len(stale), lang), noun=noun("customers_counted", len(stale), lang),
+        have=noun("have", len(stale), lang), days=days,
     )
+    end = msg("data_quality.stale_never", lang, never=never) if len(stale) else msg(
+        "data_quality.stale_end", lang)
+    return text + end
 
 
 def stale_by_rep(stale: pd.DataFrame) -> pd.DataFrame:

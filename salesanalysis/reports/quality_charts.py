@@ -11,17 +11,27 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from salesanalysis.reports.charts import BAD, PERCENT_FORMATTER, THIS, figure, styled
+from salesanalysis.reports.messages import msg
+from salesanalysis.reports.tables import field_label
 
 
-def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with the field filled") -> Figure:
-    """Horizontal bars of the share filled per field, least complete first (red under 80%).
+def _words(key: str, lang: str) -> str:
+    """A chart text of the data-quality report (``data_quality.charts.<key>``)."""
+    return msg(f"data_quality.charts.{key}", lang)
+
+
+def plot_completeness(frame: pd.DataFrame, title: str | None = None, lang: str = "en") -> Figure:
+    """Horizontal bars of the share filled per field, least complete first (red under 80%),
+    each field by its label (``Need deadline``, not ``need_deadline``).
 
     Parameters
     ----------
     frame : pandas.DataFrame
         The output of :func:`salesanalysis.reports.quality.completeness_by_field`.
-    title : str
-        The chart's title.
+    title : str, optional
+        The chart's title (default: the catalogue's, in ``lang``).
+    lang : {"en", "zh"}
+        Language of the chart's texts.
 
     Returns
     -------
@@ -34,18 +44,19 @@ def plot_completeness(frame: pd.DataFrame, title: str = "Share of records with t
         shares = shown["share_filled"].to_numpy(dtype=float)
         colours = np.where((shares < 0.8)[:, None], np.array([BAD]), np.array([THIS]))
         ax.barh(np.arange(len(shown)), shares, color=colours)
-        ax.set_yticks(np.arange(len(shown)), shown["column"].tolist())
+        ax.set_yticks(np.arange(len(shown)), [field_label(c, lang) for c in shown["column"]])
         ax.invert_yaxis()
         ax.set_xlim(0, 1.0)
         ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
-        ax.set_xlabel("Share filled (red: under 80%)")
-        ax.set_ylabel("Field")
-        ax.set_title(title)
+        ax.set_xlabel(_words("share_filled_axis", lang))
+        ax.set_ylabel(_words("field_axis", lang))
+        ax.set_title(title or _words("completeness_title", lang))
     return fig
 
 
 def plot_rep_shares(
-    frame: pd.DataFrame, value: str, title: str, xlabel: str, label: str = "rep_name"
+    frame: pd.DataFrame, value: str, title: str, xlabel: str, label: str = "rep_name",
+    lang: str = "en",
 ) -> Figure | None:
     """Horizontal bars of one share column per rep (completeness or unquantified entries).
 
@@ -59,6 +70,8 @@ def plot_rep_shares(
         The chart's title and x-axis label.
     label : str
         The column naming each bar.
+    lang : {"en", "zh"}
+        Language of the axis naming the reps.
 
     Returns
     -------
@@ -79,7 +92,7 @@ def plot_rep_shares(
         ax.set_xlim(0, 1.0)
         ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("Rep")
+        ax.set_ylabel(_words("rep_axis", lang))
         ax.set_title(title)
     return fig
 

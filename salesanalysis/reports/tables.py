@@ -36,6 +36,10 @@ VOCABULARY_COLUMNS: dict[str, str] = {
     "role": "rep_role", "brand_value": "brand_value",
 }  # fmt: skip
 
+#: Columns holding the names of customer fields, shown by their labels (``fields`` in the
+#: message catalogue: ``need_deadline`` -> ``Need deadline`` / ``需求截止时间``).
+FIELD_COLUMNS = ("column", "field", "most_missing")
+
 
 def format_table(
     frame: pd.DataFrame, money: tuple[str, ...] = ("amount", "revenue_won"), lang: str = "en",
@@ -43,7 +47,7 @@ def format_table(
 ) -> pd.DataFrame:
     """A report frame as display strings: shares as ``45%``, money as ``1.2M``, dates as
     ``YYYY-MM-DD``, other numbers with thousands separators, vocabulary values (stages,
-    statuses ...) by their labels, missing values as ``n/a``.
+    statuses ...) and customer field names by their labels, missing values as ``n/a``.
 
     Parameters
     ----------
@@ -68,6 +72,8 @@ def format_table(
             out[column] = format_money(series, lang)
         elif column == "movement":
             out[column] = series.map(lambda v: v if pd.isna(v) else msg(f"movements.{v}", lang))
+        elif column in FIELD_COLUMNS:
+            out[column] = series.map(lambda v: v if pd.isna(v) else field_label(v, lang))
         elif column in VOCABULARY_COLUMNS:
             kind = VOCABULARY_COLUMNS[str(column)]
             out[column] = series.map(lambda v, k=kind: v if pd.isna(v) else label(k, v, lang))
@@ -188,6 +194,24 @@ def header_text(header: str, lang: str = "en") -> str:
     str
     """
     return msg(f"headers.{header}", lang) if header in catalogue()["headers"] else header
+
+
+def field_label(field: object, lang: str = "en") -> str:
+    """A customer field's name in words (the catalogue's ``fields``; a name not listed there,
+    such as a column of another table, is kept as it is).
+
+    Parameters
+    ----------
+    field : object
+        A column name, e.g. ``"need_deadline"``.
+    lang : {"en", "zh"}
+        Language.
+
+    Returns
+    -------
+    str
+    """
+    return msg(f"fields.{field}", lang) if str(field) in catalogue()["fields"] else str(field)
 
 
 def column_label(column: object, lang: str = "en") -> str:

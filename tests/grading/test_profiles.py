@@ -32,6 +32,16 @@ def test_profiles(config):
     assert a["median_roles_reached"] == g.merge(f, on="customer_id").query(
         "grade == 'A'")["n_roles_reached"].median()  # fmt: skip
 
+
+def test_profile_summary_counts_one_touchpoint_in_the_singular(config):
+    f = features(30).assign(n_interactions_90d=1, n_roles_reached=1)
+    p = grade_profiles(grade_customers(f, config), f)
+    assert all(", 1 touchpoint in 90 days," in s for s in p["summary"]), p["summary"].tolist()
+    assert all("1 touchpoints" not in s and "1 roles" not in s for s in p["summary"])
+    more = grade_profiles(grade_customers(f.assign(n_interactions_90d=3), config), f.assign(
+        n_interactions_90d=3))
+    assert all(", 3 touchpoints in 90 days," in s for s in more["summary"])
+
 def test_migration(config):
     f = features(80)
     new = config.model_copy(deep=True)

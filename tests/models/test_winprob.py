@@ -64,6 +64,24 @@ def test_top_factors_in_plain_words():
     assert model.top_factors(row2).iloc[0].startswith("- executive visits: 0")
 
 
+def test_factors_read_a_passed_deadline_and_an_open_deal_of_a_won_customer_plainly():
+    X, y = _deals()
+    rng = np.random.default_rng(3)
+    X = X.assign(days_to_deadline=rng.integers(-300, 300, len(X)).astype(float),
+                 stage_rank=rng.integers(1, 6, len(X)).astype(float))
+    model = WinProbabilityModel(n_factors=len(model_inputs(X).columns)).fit(X, y)
+    row = X.head(3).assign(days_to_deadline=[-177.0, 1.0, 0.0], stage_rank=[5.0, 5.0, 3.0],
+                           stage=["proposal", "won", "lead"])
+    texts = model.top_factors(row).tolist()
+    assert "deadline: passed 177 days ago" in texts[0] and "-177" not in texts[0]
+    assert "deadline: in 1 day;" in texts[1] + ";" and "deadline: today" in texts[2]
+    # the open deal's customer won an earlier deal: the text says so and names the deal's stage
+    assert "customer's latest stage: won (an earlier deal, this one at proposal)" in texts[0]
+    assert "customer's latest stage: won;" in texts[1] + ";"  # a closed (won) row: plain
+    assert "customer's latest stage: proposal" in texts[2]
+    assert all("current stage" not in t and "days to deadline" not in t for t in texts)
+
+
 def test_inputs_are_clipped_to_the_training_range():
     X, y = _deals()
     model = WinProbabilityModel().fit(X, y)

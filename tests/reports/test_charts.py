@@ -115,7 +115,10 @@ def test_quality_charts():
     comp = pd.DataFrame({"column": ["name", "budget", "region"], "share_filled": [1.0, 0.2, 0.9]})
     fig = quality_charts.plot_completeness(comp)
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["budget", "region", "name"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Budget", "Region", "Customer name"]
+    zh = quality_charts.plot_completeness(comp, lang="zh").axes[0]  # fields by their labels
+    assert [t.get_text() for t in zh.get_yticklabels()] == ["预算", "所在地", "客户名称"]
+    assert zh.get_ylabel() == "字段" and "填写率" in zh.get_xlabel()
     bars = ax.patches
     assert bars[0].get_facecolor()[:3] == pytest.approx(charts.BAD)  # under 80% is red
     assert bars[1].get_facecolor()[:3] == pytest.approx(charts.THIS)

@@ -102,3 +102,36 @@ def test_chinese_monthly_review_has_chinese_headings_and_headers(rendered_report
     assert "较上月" in page and "模型从当时已结的交易中学习" in page  # summaries in Chinese too
     en = rendered_reports["en"]["monthly_review"].read_text(encoding="utf-8")
     assert "Headline numbers" in en and "核心指标" not in en
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "section", "sentence", "english"),
+    [
+        ("data_quality", "客户档案的数据质量", "按字段的完整度", "位客户（不含已流失）",
+         "Completeness by field"),
+        ("tune_weights", "调整评级权重", "这些权重下的等级分布", "按每笔交易创建当天评级",
+         "Grade distribution under these weights"),
+    ],
+)
+def test_chinese_quality_and_tuning_reports_have_chinese_headings_and_headers(
+    rendered_reports, kind, title, section, sentence, english
+):
+    page = rendered_reports["zh"][kind].read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "<strong>目录</strong>" in page
+    headings = re.findall(r'<h[123] id="[^"]+">([^<]*)</h[123]>', page)
+    assert title in headings and section in headings and len(headings) >= 5, headings
+    assert not [h for h in headings if re.search("[A-Za-z]{3,}", h.replace("AUC", ""))], headings
+    headers = set(re.findall(r'<th [^>]*class="col_heading[^"]*"[^>]*>([^<]*)</th>', page))
+    english_headers = sorted(h for h in headers if re.search("[A-Za-z]{3,}", h))
+    assert headers and english_headers == [], english_headers
+    assert "数据截至" in page and "运行编号" in page
+    assert sentence in page  # the report's own sentences in Chinese too
+    en = rendered_reports["en"][kind].read_text(encoding="utf-8")
+    assert english in en and section not in en
+
+
+def test_completeness_table_names_fields_in_words(rendered_reports):
+    for lang, shown in (("en", "Need deadline"), ("zh", "需求截止时间")):
+        page = rendered_reports[lang]["data_quality"].read_text(encoding="utf-8")
+        cells = re.findall(r"<td [^>]*>([^<]*)</td>", page)
+        assert shown in cells and "need_deadline" not in cells and "first_contact_date" not in cells

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from stores import tiny_store
 
 from salesanalysis.grading import backtest_grades
-from salesanalysis.reports.grading_charts import plot_backtest, plot_grade_distribution
+from salesanalysis.reports.grading_charts import (
+    backtest_text,
+    plot_backtest,
+    plot_grade_distribution,
+    suggestion_table,
+    suggestion_text,
+)
 from salesanalysis.vocab import DIMENSIONS
 
 
@@ -35,3 +43,31 @@ def test_plot_grade_distribution_titles_the_counts():
     fig = plot_grade_distribution(grades)
     assert isinstance(fig, Figure)
     assert fig.axes[0].get_title() == "Total score of each customer, by grade: A 1, B 2, C 2"
+
+
+def test_backtest_text_words_the_verdict_in_both_languages(tiny):
+    result = backtest_grades(tiny, min_outcomes=10)
+    en = backtest_text(result, "en")
+    assert en.startswith(f"Across {result.n_won + result.n_lost} closed deals ({result.n_won} won")
+    assert result.verdict in ("clear", "weak", "chance", "thin")
+    zh = backtest_text(result, "zh")
+    assert zh.startswith(f"在 {result.n_won + result.n_lost} 笔已结交易中") and "AUC" in zh
+    thin = backtest_grades(tiny, min_outcomes=10_000)
+    assert thin.verdict == "thin" and backtest_text(thin, "zh").startswith("历史数据太少")
+    assert backtest_text(thin).startswith("History is too thin to judge the grades")
+
+
+def test_suggestion_text_and_table_in_both_languages():
+    table = pd.DataFrame({"item": [f"weight: {d}" for d in DIMENSIONS] + ["cross-validated AUC"],
+                          "default": [0.25] * 4 + [0.69], "fitted": [0.3, 0.2, 0.3, 0.2, 0.7],
+                          "change": [0.05, -0.05, 0.05, -0.05, 0.01]})
+    s = SimpleNamespace(table=table, fitted_cv_auc=0.7, default_cv_auc=0.69, n_won=120,
+                        n_lost=200, improves=False)
+    assert suggestion_text(s).startswith("The team's weights do as well")
+    assert "0.7 fitted against 0.69" in suggestion_text(s)
+    assert suggestion_text(s, "zh").startswith("团队的权重与根据历史拟合的权重效果相当")
+    assert suggestion_text(SimpleNamespace(**{**vars(s), "improves": True}), "zh").startswith(
+        "拟合的权重对留出交易的排序更好")
+    zh = suggestion_table(s, "zh")["item"].tolist()
+    assert zh[0] == "权重：行业潜力" and zh[-1] == "交叉验证 AUC"
+    assert suggestion_table(s)["item"].tolist()[1] == "weight: Need urgency"

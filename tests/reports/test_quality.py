@@ -109,6 +109,12 @@ def test_stale_text(store):
         "As of **2026-10-31**, 4 customers (not churned) have had no interaction for 90 days "
         "or more, 3 of them never."
     )
+    assert quality.stale_text(stale, "zh") == (
+        "截至 **2026-10-31**，有 4 位客户（不含已流失）90 天或更久没有任何互动，其中 3 位从未联系。"
+    )
+    one = stale.head(1)
+    one.attrs = stale.attrs
+    assert "1 customer (not churned) has had no interaction" in quality.stale_text(one)
 
 
 def test_stale_customers_on_a_store_without_dated_data():
