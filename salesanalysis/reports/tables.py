@@ -271,7 +271,7 @@ def top_table(
     """
     total = len(frame)
     if total == 0:
-        return Html(f'<p class="sa-note">{html.escape(msg("lists.nothing", lang))}</p>')
+        return table_or_nothing(frame, money, lang)
     shown = format_count(total, lang)
     noun_text = noun(what, total, lang)
     if total <= n:

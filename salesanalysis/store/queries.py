@@ -4,7 +4,9 @@ Keeping every query in one place keeps it portable: the files are plain DuckDB S
 that a translator such as sqlglot can carry them to Spark SQL or a warehouse (a test translates
 every file). Vocabulary literals (stage names, outcomes, roles ...) are not spelled in the
 files: a ``{{name}}`` placeholder is replaced by the text :func:`salesanalysis.vocab.sql_literals`
-gives, so the vocabulary is defined once, in :mod:`salesanalysis.vocab`.
+gives, so the vocabulary is defined once, in :mod:`salesanalysis.vocab`. A rule several
+queries share is one file too: ``{{query:NAME}}`` is replaced by the rendered query of
+``NAME.sql`` (without its comment lines), to be used as a subquery.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from importlib import resources
 
 from salesanalysis.vocab import sql_literals
 
-_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_PLACEHOLDER = re.compile(r"\{\{\s*(query:)?(\w+)\s*\}\}")
 
 
 def sql_names() -> list[str]:
@@ -35,7 +37,10 @@ def render_sql(text: str, source: str = "<sql>") -> str:
     literals = sql_literals()
 
     def sub(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name = match.group(2)
+        if match.group(1):
+            body = load_sql(name).splitlines()
+            return "\n".join(line for line in body if not line.lstrip().startswith("--"))
         if name not in literals:
             raise KeyError(f"{source}: unknown SQL placeholder {{{{{name}}}}}; "
                            f"known: {', '.join(sorted(literals))}")  # fmt: skip

@@ -44,3 +44,11 @@ def test_vocabulary_placeholders_render_and_unknown_ones_are_named():
     assert "WHEN 'need_confirmation' THEN 2" in render_sql("{{stage_rank_whens}}")
     with pytest.raises(KeyError, match=r"q.sql: unknown SQL placeholder \{\{stage_nope\}\}"):
         render_sql("{{stage_nope}}", "q.sql")
+
+
+def test_a_shared_rule_is_included_as_a_subquery():
+    rule = load_sql("deal_closed_on")
+    for name in ("closed_opportunities", "review_closed", "review_kpis"):
+        text = load_sql(name)
+        assert "expected_close_date" in text and "median(" in text, name
+        assert text.count("median(") == rule.count("median("), name

@@ -1,30 +1,21 @@
 -- Opportunities closed (won or lost) in [$first, $last], one row each, with the dimensions
 -- performance is broken down by: the rep who owns the deal (the opportunity's rep, else the
 -- customer's owner), that rep's name and team, and the customer's industry. A closed deal
--- without a closed date counts as closed by the rule of closed_opportunities.sql.
+-- without a closed date counts as closed by the rule of deal_closed_on.sql.
 WITH scope AS (
     SELECT c.customer_id
     FROM customers AS c
     LEFT JOIN reps AS r ON c.owner_rep_id = r.rep_id
     WHERE CAST($team AS VARCHAR) IS NULL OR r.team = CAST($team AS VARCHAR)
 ),
-typical AS (
-    -- closed deals without a closed date: the rule of closed_opportunities.sql
-    SELECT coalesce(CAST(round(median(date_diff('day', created_date, closed_date))) AS INTEGER), 0) AS days
-    FROM opportunities
-    WHERE outcome IN ({{closed_outcome_values}})
-      AND created_date IS NOT NULL
-      AND closed_date >= created_date
-),
 deals AS (
-    SELECT o.opportunity_id, coalesce(o.closed_date, o.expected_close_date, o.created_date + (SELECT days FROM typical)) AS closed_date,
+    SELECT o.opportunity_id, d.closed_on AS closed_date,
            o.outcome, coalesce(o.amount, 0.0) AS amount,
            coalesce(o.rep_id, c.owner_rep_id) AS rep_id, c.industry
     FROM opportunities AS o
+    JOIN ({{query:deal_closed_on}}) AS d ON d.opportunity_id = o.opportunity_id
     LEFT JOIN customers AS c ON c.customer_id = o.customer_id
-    WHERE o.outcome IN ({{closed_outcome_values}})
-      AND coalesce(o.closed_date, o.expected_close_date, o.created_date + (SELECT days FROM typical))
-          BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
+    WHERE d.closed_on BETWEEN CAST($first AS DATE) AND CAST($last AS DATE)
       AND (CAST($team AS VARCHAR) IS NULL OR o.customer_id IN (SELECT customer_id FROM scope))
 )
 SELECT d.opportunity_id, d.closed_date, d.outcome, d.amount, d.rep_id,

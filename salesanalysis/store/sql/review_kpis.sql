@@ -1,26 +1,18 @@
 -- Headline KPIs of one month [$first, $last] for the customers in scope (owned by
 -- reps of team $team; every customer when $team is NULL).
 -- One row; every count is 0 (and every amount 0.0) when nothing happened. A closed deal
--- without a closed date counts as closed by the rule of closed_opportunities.sql.
+-- without a closed date counts as closed by the rule of deal_closed_on.sql.
 WITH scope AS (
     SELECT c.customer_id
     FROM customers AS c
     LEFT JOIN reps AS r ON c.owner_rep_id = r.rep_id
     WHERE CAST($team AS VARCHAR) IS NULL OR r.team = CAST($team AS VARCHAR)
 ),
-typical AS (
-    -- closed deals without a closed date: the rule of closed_opportunities.sql
-    SELECT coalesce(CAST(round(median(date_diff('day', created_date, closed_date))) AS INTEGER), 0) AS days
-    FROM opportunities
-    WHERE outcome IN ({{closed_outcome_values}})
-      AND created_date IS NOT NULL
-      AND closed_date >= created_date
-),
 opps AS (
     SELECT o.opportunity_id, o.created_date, o.outcome, o.amount,
-           CASE WHEN o.outcome IN ({{closed_outcome_values}}) THEN coalesce(o.closed_date, o.expected_close_date, o.created_date + (SELECT days FROM typical))
-                ELSE o.closed_date END AS closed_date
+           coalesce(d.closed_on, o.closed_date) AS closed_date
     FROM opportunities AS o
+    LEFT JOIN ({{query:deal_closed_on}}) AS d ON d.opportunity_id = o.opportunity_id
     WHERE CAST($team AS VARCHAR) IS NULL OR o.customer_id IN (SELECT customer_id FROM scope)
 )
 SELECT
