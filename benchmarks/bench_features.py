@@ -40,6 +40,8 @@ def main() -> None:
     path = OUT / f"bench_features_{n}.duckdb"
     if "--rebuild" in sys.argv or not path.exists():
         build(path, n)
+    with Store(path):  # a store cached by an older release migrates once, read-write
+        pass
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with Store(path, read_only=True) as store:
         n_int = store.count("interactions")

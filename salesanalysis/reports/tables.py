@@ -8,6 +8,7 @@ confirmed``); headers are the column names in words (``owner_rep_id`` -> ``Owner
 
 from __future__ import annotations
 
+import base64
 import html
 from typing import Any
 
@@ -22,6 +23,7 @@ from salesanalysis.formatting import (
     format_number,
     format_percent_value,
 )
+from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg, noun
 from salesanalysis.vocab import label
@@ -238,6 +240,11 @@ def column_label(column: object, lang: str = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Longest list shown as a table inside a report's collapsible "show all" section; a longer
+#: list is one click away as a CSV download embedded in the page.
+FULL_LIST_ROWS = 500
+
+
 def top_table(
     frame: pd.DataFrame,
     n: int,
@@ -281,9 +288,21 @@ def top_table(
     note = msg("lists.top", lang, n=format_count(n, lang), total=shown, noun=noun_text,
                order=msg(f"order.{order}", lang))
     summary = msg("lists.show_all", lang, total=shown, noun=noun_text)
+    if total <= FULL_LIST_ROWS:
+        full = style_table(frame, money, lang).to_html()
+    else:
+        # a long list as an HTML table would make the page tens of MB (and slow to build):
+        # the page keeps its first rows, the whole list rides along as a CSV download
+        csv = neutralise_text(frame).to_csv(index=False, lineterminator="\r\n")
+        link = base64.b64encode(("\ufeff" + csv).encode("utf-8")).decode("ascii")
+        more = msg("lists.download", lang, rows=format_count(FULL_LIST_ROWS, lang),
+                   total=shown, noun=noun_text)
+        full = (f'<p class="sa-note"><a download="{html.escape(what)}.csv" '
+                f'href="data:text/csv;base64,{link}">{html.escape(more)}</a></p>'
+                + style_table(frame.head(FULL_LIST_ROWS), money, lang).to_html())
     return Html(
         f'<p class="sa-note">{html.escape(note)}</p>'
         + style_table(frame.head(n), money, lang).to_html()
         + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
-        + style_table(frame, money, lang).to_html() + "</details>"
+        + full + "</details>"
     )

@@ -16,12 +16,12 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import EXCEL_FORMATS
+from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.reports.tables import column_label
 from salesanalysis.store import Store, load_sql
 from salesanalysis.vocab import DIMENSIONS, label
 
 #: First characters that make a spreadsheet read a text cell as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 #: Kind (a key of ``EXCEL_FORMATS``) of each column of the grades sheet.
 GRADE_COLUMN_KINDS: dict[str, str] = {"score": "score", **dict.fromkeys(DIMENSIONS, "score"),
@@ -42,29 +42,9 @@ def _check_suffix(path: Path) -> str:
     return suffix
 
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would read as a formula, prefixed with ``'`` (for CSV).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Any sheet.
-
-    Returns
-    -------
-    pandas.DataFrame
-        A copy; only text cells starting with one of :data:`FORMULA_PREFIXES` change.
-    """
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
-            continue
-        text = series.astype("string")
-        risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).to_numpy(dtype=bool)
-        if risky.any():
-            out[column] = series.astype(object).where(~risky, "'" + text.astype(object))
-    return out
+#: Text cells a spreadsheet would read as a formula get a leading ``'`` (numbers and
+#: number-like text stay as they are): the one rule, shared with the intake's rejected files.
+neutralise_formulas = neutralise_text
 
 
 def write_sheet(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import re
+
 import numpy as np
 import pandas as pd
 
 from salesanalysis.reports import tables
+from salesanalysis.reports.tables import FULL_LIST_ROWS, top_table
 
 
 def test_style_table_formats_shares_money_dates_and_missing():
@@ -77,3 +81,15 @@ def test_style_table_escapes_cells_and_headers():
     page = tables.style_table(frame).to_html()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Co" in page
     assert "<i>h" not in page
+
+
+def test_a_long_full_list_rides_along_as_a_csv_download():
+    n = FULL_LIST_ROWS + 100
+    frame = pd.DataFrame({"name": ["=cmd"] + [f"Co {i}" for i in range(1, n)],
+                          "amount": range(n)})
+    page = str(top_table(frame, 15, "open_deal", "expected_value"))
+    assert f"Download all {n:,} open deals (CSV)" in page
+    assert page.count("<tr") < FULL_LIST_ROWS + 15 + 10  # not every row as HTML
+    data = re.search(r'href="data:text/csv;base64,([^"]+)"', page).group(1)
+    csv = base64.b64decode(data).decode("utf-8-sig").splitlines()
+    assert len(csv) == n + 1 and csv[1].startswith("'=cmd")
