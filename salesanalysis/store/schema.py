@@ -19,10 +19,10 @@ from sqlglot import expressions as exp
 from salesanalysis.store.queries import load_sql
 
 #: Current schema version written by this release.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Migration scripts by the version they bring a store to (applied in order).
-MIGRATIONS: dict[int, str] = {1: "schema_v1", 2: "schema_v2"}
+MIGRATIONS: dict[int, str] = {1: "schema_v1", 2: "schema_v2", 3: "schema_v3"}
 
 #: Canonical data tables (docs/data_model.md), in load order.
 CANONICAL_TABLES = (
@@ -38,7 +38,7 @@ CANONICAL_TABLES = (
 )
 
 #: Tables derived from the canonical ones (stale once the data they came from is replaced).
-DERIVED_TABLES = ("grades", "personas")
+DERIVED_TABLES = ("grades", "personas", "tags")
 
 #: Tables with a date column each, used to find the latest date in the data.
 DATED_COLUMNS = {
