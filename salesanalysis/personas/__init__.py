@@ -1,0 +1,1 @@
+"""personas subpackage (being built)."""

@@ -1,0 +1,1 @@
+"""playbook subpackage (being built)."""
