@@ -1,5 +1,7 @@
-"""The reports' message catalogue (``messages.yaml``, package data): headings, labels,
-sentences and nouns in English and Chinese, looked up by a dotted key.
+"""The reports' message catalogue (``messages.yaml`` plus one ``messages/<area>.yaml`` per
+report area, package data): headings, labels, sentences and nouns in English and Chinese, looked
+up by a dotted key. The files are merged at the top level; a top-level key defined twice is an
+error.
 
 ``msg("lists.top", "en", n=15, total=112, noun=noun("open_deal", 112), order=...)``; English
 nouns have a singular and a plural form (:func:`noun` picks by count), Chinese one form.
@@ -22,9 +24,19 @@ LANGS = ("en", "zh")
 
 @cache
 def catalogue() -> dict[str, Any]:
-    """The parsed catalogue (read once)."""
-    text = files("salesanalysis.reports").joinpath("messages.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """The parsed catalogue (read once): ``messages.yaml`` merged with ``messages/*.yaml``."""
+    root = files("salesanalysis.reports")
+    merged: dict[str, Any] = yaml.safe_load(root.joinpath("messages.yaml").read_text(encoding="utf-8"))
+    extra = root.joinpath("messages")
+    parts = sorted((p for p in extra.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name) \
+        if extra.is_dir() else []
+    for part in parts:
+        for key, value in (yaml.safe_load(part.read_text(encoding="utf-8")) or {}).items():
+            if key in merged:
+                raise ReportError(f"messages/{part.name}: top-level key {key!r} is already defined; "
+                                  "give the area its own key")
+            merged[key] = value
+    return merged
 
 
 def _entry(key: str, lang: str) -> Any:
