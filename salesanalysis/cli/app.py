@@ -58,7 +58,7 @@ def _global(
     state.db = db or default_db_path()
 
 
-def _echo(line: str) -> None:
+def echo(line: str) -> None:
     typer.echo(line)
 
 
@@ -82,10 +82,10 @@ def init(
     existed = state.db.exists()
     # init, sample and import may create the file: Store(create=True); using_store only opens
     with Store(state.db, create=True) as store:
-        _echo(f"{'opened' if existed else 'created'} store {store.path} (schema v{store.schema_version})")
+        echo(f"{'opened' if existed else 'created'} store {store.path} (schema v{store.schema_version})")
         if currency is not None:
             store.set_currency(currency)
-            _echo(f"amounts are in {store.currency}")
+            echo(f"amounts are in {store.currency}")
         if sample:
             _load_sample(
                 store, seed=seed, customers=customers, months=18, locale=locale, replace=replace
@@ -111,7 +111,7 @@ def sample_cmd(
     if out is not None:
         tables = generate_sample(n_customers=customers, months=months, seed=seed, locale=locale)
         for path in write_sample_csv(tables, out):
-            _echo(f"wrote {path}")
+            echo(f"wrote {path}")
         return
     with Store(state.db, create=True) as store:
         _load_sample(
@@ -132,8 +132,8 @@ def _load_sample(
         )
 
     counts = load_sample(store, n_customers=customers, months=months, seed=seed, locale=locale)
-    _echo(f"sample data (seed {seed}, locale {locale}) written to {store.path}:")
-    _echo("  " + ", ".join(f"{format_count(n)} {table}" for table, n in counts.items()))
+    echo(f"sample data (seed {seed}, locale {locale}) written to {store.path}:")
+    echo("  " + ", ".join(f"{format_count(n)} {table}" for table, n in counts.items()))
 
 
 @app.command("import")
@@ -162,12 +162,12 @@ def import_cmd(
             for leftover in (state.db, state.db.with_name(state.db.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         raise
-    _echo(str(summary))
+    echo(str(summary))
     # deferred: the leak check loads scikit-learn (~1 s); it reads the store's closed deals
     from salesanalysis.models.leaks import check_store_leaks
 
     for line in check_store_leaks(state.db).warnings:
-        _echo(line)
+        echo(line)
 
 
 @app.command()
@@ -177,7 +177,7 @@ def template(
 ) -> None:
     """Write the customer intake workbook (bilingual headers, drop-downs, instructions)."""
     path = write_template(out, lang=lang)
-    _echo(f"wrote intake template {path}")
+    echo(f"wrote intake template {path}")
 
 
 @app.command()
@@ -197,15 +197,15 @@ def score(
         grades = score_store(store, config=config, as_of=as_of)
         owners = grade_owners(store)
     counts = grades["grade"].value_counts().reindex(list(GRADES), fill_value=0)
-    _echo(
+    echo(
         f"graded {format_count(len(grades))} customers as of "
         f"{format_date(grades['as_of'].iloc[0])} (config {grades['config_hash'].iloc[0]}): "
         + ", ".join(f"{g} {format_count(n)}" for g, n in counts.items())
     )
     for note in grades.attrs.get("notes", []):  # coverage per dimension, left out, ties
-        _echo(f"  {note}")
+        echo(f"  {note}")
     if out is not None:
-        _echo(f"wrote {export_grades(grades, out, owners=owners, lang=lang)}")
+        echo(f"wrote {export_grades(grades, out, owners=owners, lang=lang)}")
 
 
 @app.command()
@@ -235,8 +235,8 @@ def report(
         notebooks_dir=notebooks_dir,
         progress=sys.stderr.isatty(),  # a progress bar on a terminal; none in cron logs
     )
-    _echo(f"rendered {name} for {result.period} in {result.seconds:.1f}s")
-    _echo(str(result.html_path))
+    echo(f"rendered {name} for {result.period} in {result.seconds:.1f}s")
+    echo(str(result.html_path))
 
 
 def _join_param_pairs(argv: list[str]) -> list[str]:
