@@ -21,12 +21,45 @@ from pydantic import Field, create_model
 from salesanalysis.config import StrictModel, default_config_path, load_config
 from salesanalysis.exceptions import ConfigError
 from salesanalysis.features import DATE_COLUMNS, FEATURE_COLUMNS
-from salesanalysis.vocab import DIMENSIONS
+from salesanalysis.vocab import DIMENSIONS, VOCABULARY
 
-#: Feature columns a factor may read.
+#: Feature columns a factor may read (besides the custom attributes, :data:`CUSTOM_PREFIX`).
 SCORABLE_FEATURES = tuple(
     c for c in FEATURE_COLUMNS if c not in ("customer_id", "as_of", "name") + DATE_COLUMNS
 )
+#: Custom attributes (source columns no mapping placed) are features named ``custom_<name>``
+#: (:func:`salesanalysis.features.custom_features`); a factor may read any of them.
+CUSTOM_PREFIX = "custom_"
+
+
+def is_scorable(feature: str) -> bool:
+    """True for a built-in scorable feature or a custom attribute ``custom_<name>``."""
+    return feature in SCORABLE_FEATURES or (
+        feature.startswith(CUSTOM_PREFIX) and len(feature) > len(CUSTOM_PREFIX))
+
+
+def custom_features_used(config: ScoringConfig) -> list[str]:
+    """The custom attributes a config reads (they join the feature frame when grading)."""
+    used = []
+    for dim in config.dimensions.values():
+        for f in dim.factors.values():
+            for name in (f.feature, f.value_from):
+                if name and name.startswith(CUSTOM_PREFIX) and name not in used:
+                    used.append(name)
+    return used
+
+
+class FactorTexts(StrictModel):
+    """A factor's reason texts in another language (``zh:`` under the factor); a text left
+    out reads as the generic one of that language."""
+
+    text: str | None = None
+    singular_text: str | None = None
+    zero_text: str | None = None
+    negative_text: str | None = None
+    true_text: str | None = None
+    false_text: str | None = None
+    missing_text: str | None = None
 
 
 class Factor(StrictModel):
@@ -51,6 +84,10 @@ class Factor(StrictModel):
     false_text: str | None = None
     missing_text: str | None = None
     format: Literal["int", "money", "pct", "decimal", "days", "category"] = "decimal"
+    #: A vocabulary kind (e.g. ``stage``): category values read as its labels in reasons.
+    value_labels: str | None = None
+    #: The reason texts in Chinese (``reasons.lang: zh`` or a Chinese report).
+    zh: FactorTexts | None = None
 
 
 class Dimension(StrictModel):
@@ -96,6 +133,9 @@ class ReasonSettings(StrictModel):
 
     top_n: int = 3
     baseline: Literal["mean", "neutral"] = "mean"
+    #: Language of the reason texts (a Chinese report writes its own in Chinese). Presentation
+    #: only: left out of the config hash, so both languages name the same config.
+    lang: Literal["en", "zh"] = Field("en", exclude=True)
 
 
 class ScoringConfig(StrictModel):
@@ -110,7 +150,8 @@ class ScoringConfig(StrictModel):
 def _unknown(name: str, known: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"unknown feature {name!r}; {hint}use a column of customer_features: {', '.join(known)}"
+    return (f"unknown feature {name!r}; {hint}use a column of customer_features: "
+            f"{', '.join(known)}, or a custom attribute as {CUSTOM_PREFIX}<name>")
 
 
 def _check_points(file: str, key: str, value: float) -> None:
@@ -151,18 +192,21 @@ def validate_scoring_config(config: ScoringConfig, file: str | Path = "<config>"
                 raise ConfigError(file, key, f"factor name also used in {seen[name]}; "
                                   "give each factor a unique name")  # fmt: skip
             seen[name] = dim
-            if f.feature not in SCORABLE_FEATURES:
+            if not is_scorable(f.feature):
                 raise ConfigError(file, f"{key}.feature", _unknown(f.feature, SCORABLE_FEATURES))
-            if f.value_from is not None and f.value_from not in FEATURE_COLUMNS:
+            if f.value_from is not None and not (f.value_from in FEATURE_COLUMNS
+                                                 or is_scorable(f.value_from)):
                 raise ConfigError(file, f"{key}.value_from", _unknown(f.value_from, FEATURE_COLUMNS))
             if not np.isfinite(f.weight) or f.weight < 0:
                 raise ConfigError(file, f"{key}.weight", f"weight {f.weight:g} is negative; "
                                   "use a number >= 0")  # fmt: skip
             _check_points(file, f"{key}.missing", f.missing)
             for text_key in ("text", "singular_text", "zero_text", "negative_text"):
-                text = getattr(f, text_key)
-                if text is not None and text.count("{value}") > 1:
-                    raise ConfigError(file, f"{key}.{text_key}", "use {value} at most once")
+                for where, owner in (("", f), ("zh.", f.zh)):
+                    text = getattr(owner, text_key) if owner is not None else None
+                    if text is not None and text.count("{value}") > 1:
+                        raise ConfigError(file, f"{key}.{where}{text_key}",
+                                          "use {value} at most once")
             if f.kind == "piecewise":
                 bp = f.breakpoints or []
                 if len(bp) < 2:
@@ -184,6 +228,9 @@ def validate_scoring_config(config: ScoringConfig, file: str | Path = "<config>"
                 for cat, pts in f.map.items():
                     _check_points(file, f"{key}.map.{cat}", pts)
                 _check_points(file, f"{key}.other_points", f.other_points)
+            if f.value_labels is not None and f.value_labels not in VOCABULARY:
+                raise ConfigError(file, f"{key}.value_labels", f"unknown vocabulary "
+                                  f"{f.value_labels!r}; use one of {', '.join(VOCABULARY)}")  # fmt: skip
         if weights[dim] > 0 and sum(f.weight for f in factors.values()) <= 0:
             raise ConfigError(file, base, "all factor weights are 0 in a dimension with a "
                               "positive weight; give a factor a positive weight")  # fmt: skip

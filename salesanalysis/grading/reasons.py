@@ -25,9 +25,19 @@ from salesanalysis.formatting import (
 )
 from salesanalysis.grading.config import Factor, ScoringConfig, factor_weights
 from salesanalysis.grading.points import bool_values, numeric_values
+from salesanalysis.vocab import labels
 
 #: The reason of a customer with no contribution that rounds to a whole point.
 FALLBACK_REASON = "close to the average customer on every factor"
+
+#: The generic words of reasons by language (a factor's own texts come from the config;
+#: ``zh:`` under a factor gives its Chinese ones).
+GENERIC = {
+    "en": {"fallback": FALLBACK_REASON, "missing": "no {feature}", "true": "{feature}",
+           "false": "not {feature}", "top": " (top {share}%)", "bottom": " (bottom {share}%)"},
+    "zh": {"fallback": "各项因素均接近平均客户", "missing": "{feature}：无数据", "true": "{feature}：是",
+           "false": "{feature}：否", "top": "（前 {share}%）", "bottom": "（后 {share}%）"},
+}  # fmt: skip
 
 
 def _int_text(values: np.ndarray) -> np.ndarray:
@@ -48,15 +58,37 @@ def _display_key(x: np.ndarray, fmt: str) -> np.ndarray:
     return x
 
 
-def _format_display(keys: np.ndarray, fmt: str) -> np.ndarray:
+def _format_display(keys: np.ndarray, fmt: str, lang: str) -> np.ndarray:
     """Text of (non-negative) display keys."""
     if fmt == "money":
-        return format_money(keys)
+        return format_money(keys, lang)
     if fmt == "pct":
-        return format_percent_value(keys / 100.0)
+        return format_percent_value(keys / 100.0, lang)
     if fmt == "decimal":
-        return format_number(keys, decimals=1)
-    return format_count(keys)
+        return format_number(keys, lang, decimals=1)
+    return format_count(keys, lang)
+
+
+def factor_in(f: Factor, lang: str) -> Factor:
+    """The factor with its texts in ``lang`` (its ``zh:`` texts for Chinese; the generic
+    Chinese words where it has none, never its English sentence)."""
+    if lang == "en":
+        return f
+    own = f.zh.model_dump(exclude_none=True) if f.zh is not None else {}
+    blank = {k: None for k in ("singular_text", "zero_text", "negative_text", "true_text",
+                               "false_text", "missing_text")}  # fmt: skip
+    return f.model_copy(update={**blank, "text": "{value}", **own})
+
+
+def _category_words(f: Factor, uniq: object, lang: str) -> np.ndarray:
+    """Category values in words: vocabulary labels (``value_labels``), else ``_`` as spaces."""
+    words = pd.Series(np.asarray(uniq, dtype=object), dtype=object).astype(str)
+    if f.value_labels is not None:
+        names = labels(f.value_labels, lang)
+        if lang == "en":
+            names = {k: v[:1].lower() + v[1:] for k, v in names.items()}
+        return words.map(lambda w: names.get(w, w.replace("_", " "))).to_numpy(dtype=object)
+    return words.str.replace("_", " ", regex=False).to_numpy(dtype=object)
 
 
 def _template(text: str, values: np.ndarray) -> np.ndarray:
@@ -68,22 +100,24 @@ def _template(text: str, values: np.ndarray) -> np.ndarray:
 
 
 def _value_texts(
-    f: Factor, name: str, col: pd.Series, pts: np.ndarray
+    f: Factor, name: str, col: pd.Series, pts: np.ndarray, lang: str = "en"
 ) -> tuple[np.ndarray, np.ndarray]:
     """Plain-words descriptions of one factor's values: (code per row, text per code)."""
-    missing_text = f.missing_text or f"no {f.feature.replace('_', ' ')}"
+    words_of = GENERIC[lang]
+    f = factor_in(f, lang)
+    missing_text = f.missing_text or words_of["missing"].format(feature=f.feature.replace("_", " "))
     if f.kind == "boolean" and f.value_from is None:
         truthy, null = bool_values(col)
         codes = np.where(null, 2, np.where(truthy, 1, 0))
         texts = np.array(
-            [f.false_text or f"not {name.replace('_', ' ')}",
-             f.true_text or name.replace("_", " "), missing_text], dtype=object,
+            [f.false_text or words_of["false"].format(feature=name.replace("_", " ")),
+             f.true_text or words_of["true"].format(feature=name.replace("_", " ")),
+             missing_text], dtype=object,
         )  # fmt: skip
         return codes, texts
     if f.format == "category":
         codes, uniq = pd.factorize(col.astype(object), use_na_sentinel=True)
-        words = pd.Series(np.asarray(uniq, dtype=object), dtype=object).astype(str)
-        words = words.str.replace("_", " ", regex=False).to_numpy(dtype=object)
+        words = _category_words(f, uniq, lang)
         texts = np.concatenate([_template(f.text, words), np.array([missing_text], dtype=object)])
         return np.where(codes < 0, len(texts) - 1, codes), texts
     x = numeric_values(col)
@@ -104,7 +138,7 @@ def _value_texts(
     u_neg = (uniq // 202) % 2 == 1
     u_key = np.asarray(uniq_k, dtype=float)[uniq // 404]
     u_missing = np.isinf(u_key)
-    shown = _format_display(np.abs(np.where(u_missing, 0, u_key)), f.format)
+    shown = _format_display(np.abs(np.where(u_missing, 0, u_key)), f.format, lang)
     if f.format == "money" or f.negative_text is None:
         shown = np.where(u_key < 0, "-" + shown, shown)
         shown = np.where(u_missing, "", shown)
@@ -115,9 +149,12 @@ def _value_texts(
         text = np.where(u_key == 0, _template(f.zero_text, shown), text)
     if f.negative_text is not None:
         text = np.where(u_neg, _template(f.negative_text, shown), text)
+    top_head, _, top_tail = words_of["top"].partition("{share}")
+    bottom_head, _, bottom_tail = words_of["bottom"].partition("{share}")
+    share = _int_text(np.abs(u_bucket))
     suffix = np.where(
-        u_bucket > 0, " (top " + _int_text(np.abs(u_bucket)) + "%)",
-        np.where(u_bucket < 0, " (bottom " + _int_text(np.abs(u_bucket)) + "%)", ""),
+        u_bucket > 0, top_head + share + top_tail,
+        np.where(u_bucket < 0, bottom_head + share + bottom_tail, ""),
     )  # fmt: skip
     text = np.where(u_missing, missing_text, text + suffix)
     return codes, text.astype(object)
@@ -228,7 +265,8 @@ def reason_texts(
             continue
         r = pos % n
         col = features[f.value_from or f.feature].iloc[r]
-        vcode, vtext = _value_texts(f, name, col, np.asarray(points[f"{name}_points"])[r])
+        vcode, vtext = _value_texts(f, name, col, np.asarray(points[f"{name}_points"])[r],
+                                    config.reasons.lang)
         amount = contrib[fi, r].astype(np.int64)
         codes, uniq = pd.factorize(vcode.astype(np.int64) * 1024 + (amount + 512))
         uniq = np.asarray(uniq, dtype=np.int64)
@@ -238,7 +276,8 @@ def reason_texts(
         piece[pos] = offset + codes
         offset += len(uniq)
     table = np.concatenate(tables)
-    joined = "; " + table  # the same pieces with their separator in front
+    sep = "；" if config.reasons.lang == "zh" else "; "
+    joined = sep + table  # the same pieces with their separator in front
     joined[0] = ""
     piece = piece.reshape(k, n)
     # join level by level over distinct combinations only: the text of (pieces 0..j) is the
@@ -250,5 +289,5 @@ def reason_texts(
         codes, uniq = pd.factorize(pair)
         uniq = np.asarray(uniq, dtype=np.int64)
         text = text[uniq // offset] + joined[uniq % offset]
-    text = np.where(text == "", FALLBACK_REASON, text)
+    text = np.where(text == "", GENERIC[config.reasons.lang]["fallback"], text)
     return text[codes]
