@@ -92,8 +92,14 @@ def _empty(ax: Axes, message: str) -> None:
     ax.set_yticks([])
 
 
-def _money_axis(lang: str) -> FuncFormatter:
+def money_axis(lang: str = "en") -> FuncFormatter:
+    """Axis ticks for amounts in the report language (``1.2M``; ``123万``)."""
     return MONEY_FORMATTER if lang == "en" else FuncFormatter(lambda v, p: money_tick(v, p, lang))
+
+
+def percent_axis(lang: str = "en") -> FuncFormatter:
+    """Axis ticks for shares 0-1 in the report language."""
+    return PERCENT_FORMATTER if lang == "en" else FuncFormatter(lambda v, p: percent_tick(v, p, lang))
 
 
 def _period_text(frame: pd.DataFrame, lang: str = "en") -> str:
@@ -176,7 +182,7 @@ def plot_pipeline_by_stage(frame: pd.DataFrame, lang: str = "en") -> Figure:
                 ax.text(x, amount + top * 0.02, f"{format_money(amount, lang)} ({deals})",
                         ha="center", va="bottom", fontsize=10)
             ax.set_ylim(0, top * 1.15)
-            ax.yaxis.set_major_formatter(_money_axis(lang))
+            ax.yaxis.set_major_formatter(money_axis(lang))
         ax.set_xlabel(msg("charts.stage_at_month_end", lang))
         ax.set_ylabel(msg("charts.open_amount", lang))
         ax.set_title(msg("charts.pipeline_title", lang) + _period_text(frame, lang))
@@ -264,7 +270,7 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15, lang: 
             ax_rev.barh(y, shown["revenue_won"].to_numpy(dtype=float), color=THIS)
             ax_rev.set_yticks(y, shown["who"].tolist())
             ax_rev.invert_yaxis()
-            ax_rev.xaxis.set_major_formatter(_money_axis(lang))
+            ax_rev.xaxis.set_major_formatter(money_axis(lang))
             top = float(shown["revenue_won"].max())
             ax_rev.set_xlim(0, max(top, 1.0) * 1.05)  # never ticks of "-0, -0, 0"
             if top <= 0:
@@ -273,7 +279,7 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15, lang: 
                             zorder=2)
             ax_rate.scatter(shown["win_rate"], y, color=THIS, s=40, label=msg("charts.this_month", lang), zorder=3)
             ax_rate.set_xlim(-0.05, 1.05)
-            ax_rate.xaxis.set_major_formatter(PERCENT_FORMATTER)
+            ax_rate.xaxis.set_major_formatter(percent_axis(lang))
             ax_rate.legend(loc="lower right", fontsize=8)
         ax_rev.set_xlabel(msg("charts.revenue_axis", lang))
         ax_rev.set_ylabel(who)

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from salesanalysis.formatting import format_count, format_number, format_percent_value
 from salesanalysis.grading.backtest import BacktestResult
 from salesanalysis.grading.suggest import WeightSuggestion
-from salesanalysis.reports.charts import MONEY_FORMATTER, PERCENT_FORMATTER, styled
+from salesanalysis.reports.charts import money_axis, percent_axis, styled
 from salesanalysis.reports.messages import msg
 from salesanalysis.vocab import DIMENSIONS, GRADES, label
 
@@ -56,13 +56,13 @@ def plot_backtest(result: BacktestResult, lang: str = "en") -> Figure:
                           n=format_count(n, lang))
             ax_rate.text(x, rate + 0.01, note, ha="center", va="bottom")
         ax_rate.set_ylim(0, max(0.1, float(rates.max()) * 1.25))
-        ax_rate.yaxis.set_major_formatter(PERCENT_FORMATTER)
+        ax_rate.yaxis.set_major_formatter(percent_axis(lang))
         ax_rate.set_xlabel(_words("grade_axis", lang))
         ax_rate.set_ylabel(_words("win_rate", lang))
         ax_rate.set_title(_words("win_rate_title", lang))
         revenue = table["revenue_won"].to_numpy(dtype=float)
         ax_rev.bar(table["grade"], revenue, color=colours)
-        ax_rev.yaxis.set_major_formatter(MONEY_FORMATTER)
+        ax_rev.yaxis.set_major_formatter(money_axis(lang))
         ax_rev.set_xlabel(_words("grade_axis", lang))
         ax_rev.set_ylabel(_words("revenue", lang))
         ax_rev.set_title(_words("revenue_title", lang))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from salesanalysis.reports.charts import BAD, PERCENT_FORMATTER, THIS, figure, styled
+from salesanalysis.reports.charts import BAD, THIS, figure, percent_axis, styled
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.tables import field_label
 
@@ -47,7 +47,7 @@ def plot_completeness(frame: pd.DataFrame, title: str | None = None, lang: str =
         ax.set_yticks(np.arange(len(shown)), [field_label(c, lang) for c in shown["column"]])
         ax.invert_yaxis()
         ax.set_xlim(0, 1.0)
-        ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
+        ax.xaxis.set_major_formatter(percent_axis(lang))
         ax.set_xlabel(_words("share_filled_axis", lang))
         ax.set_ylabel(_words("field_axis", lang))
         ax.set_title(title or _words("completeness_title", lang))
@@ -90,7 +90,7 @@ def plot_rep_shares(
         ax.set_yticks(y, shown["who"].tolist())
         ax.invert_yaxis()
         ax.set_xlim(0, 1.0)
-        ax.xaxis.set_major_formatter(PERCENT_FORMATTER)
+        ax.xaxis.set_major_formatter(percent_axis(lang))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(_words("rep_axis", lang))
         ax.set_title(title)

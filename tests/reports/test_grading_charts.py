@@ -71,3 +71,13 @@ def test_suggestion_text_and_table_in_both_languages():
     zh = suggestion_table(s, "zh")["item"].tolist()
     assert zh[0] == "权重：行业潜力" and zh[-1] == "交叉验证 AUC"
     assert suggestion_table(s)["item"].tolist()[1] == "weight: Need urgency"
+
+
+def test_backtest_chart_ticks_speak_the_report_language(tiny):
+    result = backtest_grades(tiny, min_outcomes=10)
+    fig = plot_backtest(result, lang="zh")
+    fig.canvas.draw()
+    _, ax_rev = fig.axes
+    ticks = [t.get_text() for t in ax_rev.get_yticklabels() if t.get_text() not in ("", "0")]
+    assert ticks and all(t.endswith("万") or t.endswith("亿") for t in ticks), ticks
+    assert not any(t[-1] in "KM" for t in ticks)
