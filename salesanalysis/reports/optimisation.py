@@ -24,7 +24,9 @@ from salesanalysis.formatting import format_count, format_number, format_percent
 from salesanalysis.grading import backtest_grades
 from salesanalysis.grading.config import ScoringConfig
 from salesanalysis.reports.deals import SMALL_SAMPLE, closed_between, wilson_interval, win_rates
+from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg
+from salesanalysis.reports.review_tables import note, show
 from salesanalysis.store import Store, load_sql, uses_store
 
 #: The strategy of the deals on which no action was done.
@@ -95,6 +97,29 @@ def tag_shifts(store: Store | str, deals: pd.DataFrame, quarter: tuple[date, dat
     frame = frame[columns].reset_index(drop=True)
     frame.attrs["empty"] = False
     return frame
+
+
+def tag_section(shifts: pd.DataFrame, lang: str = "en", n: int = 20) -> Html:
+    """The tags part of the data-optimisation section: what the table shows and the table
+    (top ``n``), or one line saying no tags are stored yet.
+
+    Parameters
+    ----------
+    shifts : pandas.DataFrame
+        From :func:`tag_shifts`.
+    lang : {"en", "zh"}
+        Language.
+    n : int
+        Tags shown open (the rest one click away).
+
+    Returns
+    -------
+    Html
+    """
+    if shifts.attrs.get("empty", shifts.empty):
+        return note(msg("optimisation.no_tags", lang))
+    return Html(note(msg("optimisation.tags", lang, small=SMALL_SAMPLE))
+                + show(shifts, lang, n=n, what="tag"))
 
 
 def strategy_results(deals: pd.DataFrame, first: date, last: date,

@@ -20,11 +20,14 @@ Definitions
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from salesanalysis.formatting import currency_note, format_date
 from salesanalysis.reports.frame import escape_markdown
 from salesanalysis.reports.messages import msg
 from salesanalysis.store import Store, uses_store
-from salesanalysis.store.scope import check_team, parse_month, previous_month
+from salesanalysis.store.scope import check_team, month_bounds, parse_month, previous_month
 
 
 @uses_store
@@ -81,3 +84,40 @@ def shift_month(month: str, months: int) -> str:
     str
     """
     return str(parse_month(month) + months)
+
+
+@dataclass(frozen=True)
+class ReviewPeriods:
+    """The date windows a monthly review compares (all inclusive ``date`` pairs)."""
+
+    month: tuple[date, date]
+    #: the month and the two before it
+    quarter: tuple[date, date]
+    #: the three months before :attr:`quarter`
+    previous_quarter: tuple[date, date]
+    #: the month and the five before it (enough closed deals per strategy)
+    half_year: tuple[date, date]
+
+
+def review_periods(month: str) -> ReviewPeriods:
+    """The windows of a monthly review for ``month`` (``YYYY-MM``).
+
+    Parameters
+    ----------
+    month : str
+        ``YYYY-MM``.
+
+    Returns
+    -------
+    ReviewPeriods
+        e.g. for ``2026-10``: month 2026-10-01..31, quarter 2026-08-01..10-31, previous
+        quarter 2026-05-01..07-31, half year 2026-05-01..10-31.
+    """
+    first, last = month_bounds(month)
+    return ReviewPeriods(
+        month=(first, last),
+        quarter=(month_bounds(shift_month(month, -2))[0], last),
+        previous_quarter=(month_bounds(shift_month(month, -5))[0],
+                          month_bounds(shift_month(month, -3))[1]),
+        half_year=(month_bounds(shift_month(month, -5))[0], last),
+    )  # fmt: skip
