@@ -59,6 +59,11 @@ Planted effects
 Seven effects (price sensitivity, large urgent short-chain customers, executive visits, rep
 skill, hidden personas, at-risk existing customers, gradeable win drivers) are documented with
 their sizes in :mod:`salesanalysis.sample.effects`.
+The hidden personas were sharpened for persona discovery (issue 10): ~40% of a customer's
+touchpoint summaries carry a note typical of its persona ("engineers asked for technical
+specifications", "purchase goes to a committee decision", 希望分期付款 ...; ~2% carry another
+persona's note), drawn after every other step so no other number of the sample changed; the
+default persona clustering recovers the four groups (adjusted Rand index ~0.9 at 600 customers).
 """
 
 from salesanalysis.sample.builder import (

@@ -2,8 +2,8 @@
 
 :func:`generate_sample` checks the parameters, starts a seeded :class:`~.context.Run` and calls
 the steps in the order their random draws must happen (team, industries, customers, companies,
-deals, orders, contacts, interactions, feedback, actions, customers table); changing that order
-changes every number after it. :func:`load_sample` puts the tables in a store in one
+deals, orders, contacts, interactions, feedback, actions, customers table, persona notes);
+changing that order changes every number after it. :func:`load_sample` puts the tables in a store in one
 transaction (:func:`insert_tables`); :func:`write_sample_csv` writes one UTF-8 CSV per table.
 """
 
@@ -20,7 +20,7 @@ from salesanalysis.sample.companies import name_companies
 from salesanalysis.sample.context import LOCALES, Run
 from salesanalysis.sample.customers import draw_customers, industries_table
 from salesanalysis.sample.deals import draw_deals
-from salesanalysis.sample.interactions import interactions_table
+from salesanalysis.sample.interactions import add_persona_notes, interactions_table
 from salesanalysis.sample.orders import draw_orders, feedback_table
 from salesanalysis.sample.profiles import contacts_table, customer_frames
 from salesanalysis.sample.team import build_team
@@ -58,6 +58,7 @@ def _build(run: Run) -> dict[str, pd.DataFrame]:
     feedback = feedback_table(run, customers, companies, book)
     actions = actions_table(run, team, customers, companies, deals, book)
     customer_table, truth = customer_frames(run, team, customers, companies, deals, book)
+    interactions = add_persona_notes(run, customers, companies, interactions)  # drawn last
     tables = {
         "reps": reps, "industries": industries, "customers": customer_table, "contacts": contacts,
         "interactions": interactions, "opportunities": opportunities, "orders": orders,

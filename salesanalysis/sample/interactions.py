@@ -5,6 +5,8 @@ deal's creation to its close (through the open stages of :data:`salesanalysis.vo
 the closing touchpoint of closed deals (``won``/``lost``), executive visits (planted effect 3),
 account management of customers with orders (stage ``won``) until churn, and one lead call per
 duplicate customer. Price objections follow price sensitivity (planted effect 1).
+:func:`add_persona_notes` then appends persona-typical notes to summaries (planted effect 5); it
+runs after every other step, so it changes no other number.
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from salesanalysis.sample.companies import Companies
 from salesanalysis.sample.context import Run
 from salesanalysis.sample.customers import Customers
 from salesanalysis.sample.deals import Deals
-from salesanalysis.sample.effects import persona_probs, persona_values
+from salesanalysis.sample.effects import (
+    PERSONA_NAMES,
+    PERSONA_NOTE_P,
+    persona_probs,
+    persona_values,
+)
 from salesanalysis.sample.frames import frame, to_dates
 from salesanalysis.sample.orders import OrderBook
 from salesanalysis.sample.random_tools import choose, expand, make_ids, pick_themed
@@ -152,3 +159,44 @@ def interactions_table(run: Run, team: Team, c: Customers, companies: Companies,
         "stage": np.array(STAGES, dtype=object)[cols["stage"][order]], "summary": summary[order],
         "objection": cols["obj"][order],
     })
+
+
+def add_persona_notes(run: Run, c: Customers, companies: Companies,
+                      interactions: pd.DataFrame) -> pd.DataFrame:
+    """Append a note typical of the customer's hidden persona to some touchpoint summaries.
+
+    Each touchpoint gets one of its persona's notes (``sample/vocab.yaml`` ``persona_notes``)
+    with probability ``PERSONA_NOTE_P[0]``, else one of another persona's with
+    ``PERSONA_NOTE_P[1]`` (noise); duplicates carry their original's persona. Drawn last, so
+    every other number of the sample is unchanged.
+
+    Parameters
+    ----------
+    run : Run
+        The run to draw from.
+    c : Customers
+        The base customers.
+    companies : Companies
+        Customer ids and the duplicates.
+    interactions : pandas.DataFrame
+        The ``interactions`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with the notes in ``summary``.
+    """
+    rng, n = run.rng, len(interactions)
+    persona_of = pd.Series(np.concatenate([c.persona, c.persona[companies.dup_source]]),
+                           index=companies.ids)
+    own = persona_of.reindex(interactions["customer_id"].to_numpy()).to_numpy()
+    u = rng.random(n)
+    other = (own + rng.integers(1, len(PERSONA_NAMES), n)) % len(PERSONA_NAMES)
+    theme = np.where(u < PERSONA_NOTE_P[0], own, other)
+    has = u < PERSONA_NOTE_P[0] + PERSONA_NOTE_P[1]
+    note = pick_themed(rng, run.texts["persona_notes"], PERSONA_NAMES, theme)
+    sep = "; " if run.locale == "en" else "；"
+    summary = interactions["summary"].to_numpy(dtype=object)
+    out = interactions.copy()
+    out["summary"] = np.where(has, summary + sep + note, summary)
+    return out

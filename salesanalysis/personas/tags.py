@@ -1,0 +1,173 @@
+"""Tags with evidence: rules from ``tags.yaml`` (and concerns from ``concerns.yaml``) applied to
+the store's texts and the customers' features, as of a date.
+
+A keyword matches as a case-insensitive substring, so Chinese text needs no word segmentation
+(a rule lists the words as they are written: 分期付款, 技术参数). Matching is vectorised: one
+regular expression per rule and text field over the whole column (a loop over rules, never over
+records). Every match is one evidence row: customer, tag, tag group, the record (table and key),
+the field and the words that matched; a condition on a feature gives a row from the
+``features`` "table" with the value that met it. :func:`tag_matrix` turns evidence into one
+0/1 column per tag for the clustering.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from salesanalysis.personas.config import Condition, TagRule
+from salesanalysis.store import Store
+from salesanalysis.store.queries import load_sql
+
+#: Columns of an evidence frame (the ``tags`` table without ``as_of`` and ``config_hash``).
+EVIDENCE_COLUMNS = ("customer_id", "tag", "tag_group", "source_table", "record_id", "field",
+                    "matched")
+_TEXT_QUERIES = {"customers": "tags_customer_texts", "interactions": "tags_interaction_texts",
+                 "actions": "tags_action_texts"}
+
+
+def read_texts(store: Store, as_of: date, fields: set[str]) -> pd.DataFrame:
+    """The texts of ``fields`` (``table.column``) known on ``as_of``, one row per record and field.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source_table, record_id, customer_id, field, text`` (only the tables ``fields`` name).
+    """
+    parts = []
+    for table, query in _TEXT_QUERIES.items():
+        wanted = {f.split(".", 1)[1] for f in fields if f.startswith(table + ".")}
+        if wanted:
+            day = pd.Timestamp(as_of).date()
+            frame = store.query(load_sql(query), [day, day])
+            parts.append(frame[frame["field"].isin(wanted)])
+    if not parts:
+        return pd.DataFrame(columns=["source_table", "record_id", "customer_id", "field", "text"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _pattern(rule: TagRule) -> str | None:
+    words = sorted({w.strip().lower() for w in rule.keywords.en + rule.keywords.zh if w.strip()},
+                   key=lambda w: (-len(w), w))  # longest first: the fullest words are reported
+    return "|".join(re.escape(w) for w in words) if words else None
+
+
+def _keyword_evidence(texts: pd.DataFrame, lowered: pd.Series, code: str, rule: TagRule,
+                      fields: list[str]) -> pd.DataFrame:
+    pattern = _pattern(rule)
+    if pattern is None or texts.empty:
+        return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
+    keys = texts["source_table"] + "." + texts["field"]
+    scope = keys.isin(fields).to_numpy()
+    hit = np.zeros(len(texts), dtype=bool)
+    hit[scope] = lowered[scope].str.contains(pattern, regex=True).to_numpy()
+    found = texts.loc[hit, ["customer_id", "source_table", "record_id", "field"]].copy()
+    words = lowered[hit].str.findall(pattern).str.join(", ")
+    found["matched"] = words.to_numpy(dtype=object)
+    found["tag"], found["tag_group"] = code, rule.group
+    return found[list(EVIDENCE_COLUMNS)]
+
+
+def _condition_mask(values: pd.Series, cond: Condition) -> pd.Series:
+    if cond.op == "in":
+        return values.astype("string").isin([str(v) for v in cond.value])  # type: ignore[union-attr]
+    target = cond.value
+    if isinstance(target, bool | float | int) and not isinstance(values.dtype, pd.StringDtype):
+        values = pd.to_numeric(values, errors="coerce")
+    compare = {">=": values.ge, ">": values.gt, "<=": values.le, "<": values.lt,
+               "==": values.eq, "!=": values.ne}[cond.op]
+    return compare(target).fillna(False).astype(bool)
+
+
+def _condition_evidence(features: pd.DataFrame, code: str, rule: TagRule,
+                        notes: list[str]) -> pd.DataFrame:
+    parts = []
+    for cond in rule.conditions:
+        if cond.field not in features.columns:
+            notes.append(f"tag {code}: field {cond.field} is not in this store's data; "
+                         "its condition was skipped")
+            continue
+        mask = _condition_mask(features[cond.field], cond).to_numpy()
+        rows = features.loc[mask, ["customer_id", cond.field]]
+        value = rows[cond.field].astype("string").fillna("")
+        parts.append(pd.DataFrame({
+            "customer_id": rows["customer_id"].to_numpy(), "tag": code, "tag_group": rule.group,
+            "source_table": "features", "record_id": rows["customer_id"].to_numpy(),
+            "field": cond.field, "matched": (f"{cond.field} {cond.op} " + value).to_numpy(),
+        }))
+    if not parts:
+        return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+
+def find_evidence(
+    texts: pd.DataFrame, features: pd.DataFrame, rules: dict[str, TagRule],
+    default_fields: list[str] | None = None, notes: list[str] | None = None,
+) -> pd.DataFrame:
+    """Apply tag (or concern) rules to texts and features; one row per piece of evidence.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        ``source_table, record_id, customer_id, field, text`` (:func:`read_texts`).
+    features : pandas.DataFrame
+        One row per customer (``customer_id`` and the features conditions read).
+    rules : dict of str to TagRule
+        Rules by tag code.
+    default_fields : list of str, optional
+        Fields of the rules that list none (the concern vocabulary's ``fields``).
+    notes : list of str, optional
+        Receives a line per condition skipped because its field is not in the data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`EVIDENCE_COLUMNS`, only customers of ``features``, sorted by customer, tag,
+        table, record and field.
+    """
+    notes = [] if notes is None else notes
+    lowered = texts["text"].astype(str).str.lower() if len(texts) else pd.Series(dtype=object)
+    parts = []
+    for code, rule in rules.items():  # a handful of rules, each vectorised over all texts
+        fields = rule.fields or list(default_fields or [])
+        parts.append(_keyword_evidence(texts, lowered, code, rule, fields))
+        parts.append(_condition_evidence(features, code, rule, notes))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in EVIDENCE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True).astype(object)
+    out = out[out["customer_id"].isin(features["customer_id"])]
+    order = ["customer_id", "tag", "source_table", "record_id", "field"]
+    return out.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def tag_matrix(evidence: pd.DataFrame, customer_ids: pd.Series, tags: list[str],
+               prefix: str = "tag_") -> pd.DataFrame:
+    """One 0/1 column per tag (``tag_<code>``), one row per customer in ``customer_ids`` order.
+
+    Parameters
+    ----------
+    evidence : pandas.DataFrame
+        Evidence rows (:func:`find_evidence`).
+    customer_ids : pandas.Series
+        The customers, in the order of the result.
+    tags : list of str
+        Tag codes (columns in this order, also tags no one carries).
+    prefix : str
+        Put before each tag code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id`` and the tag columns (float 0.0/1.0).
+    """
+    ids = pd.Index(customer_ids.astype(object))
+    pairs = evidence[["customer_id", "tag"]].drop_duplicates()
+    out = pd.DataFrame({"customer_id": ids.to_numpy()})
+    for tag in tags:  # columns, not rows
+        carriers = pairs.loc[pairs["tag"] == tag, "customer_id"]
+        out[prefix + tag] = ids.isin(carriers).astype(float)
+    return out
