@@ -91,6 +91,8 @@ class ReviewPeriods:
     """The date windows a monthly review compares (all inclusive ``date`` pairs)."""
 
     month: tuple[date, date]
+    #: the month before
+    previous_month: tuple[date, date]
     #: the month and the two before it
     quarter: tuple[date, date]
     #: the three months before :attr:`quarter`
@@ -110,12 +112,13 @@ def review_periods(month: str) -> ReviewPeriods:
     Returns
     -------
     ReviewPeriods
-        e.g. for ``2026-10``: month 2026-10-01..31, quarter 2026-08-01..10-31, previous
+        e.g. for ``2026-10``: month 2026-10-01..31, previous month 2026-09-01..30, quarter 2026-08-01..10-31, previous
         quarter 2026-05-01..07-31, half year 2026-05-01..10-31.
     """
     first, last = month_bounds(month)
     return ReviewPeriods(
         month=(first, last),
+        previous_month=month_bounds(shift_month(month, -1)),
         quarter=(month_bounds(shift_month(month, -2))[0], last),
         previous_quarter=(month_bounds(shift_month(month, -5))[0],
                           month_bounds(shift_month(month, -3))[1]),
