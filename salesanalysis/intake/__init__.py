@@ -12,10 +12,12 @@ Modules, one concept each, in the order an import uses them:
 - :mod:`~salesanalysis.intake.validation`: the pandera schema, references, key duplicates;
 - :mod:`~salesanalysis.intake.text_rules`: the entry standard (a need carries a quantity);
 - :mod:`~salesanalysis.intake.flags`: flags of rows that load but break the standard;
+- :mod:`~salesanalysis.intake.counts`: stated counts (沟通次数) checked against the records;
 - :mod:`~salesanalysis.intake.rejects`: reason lines and the rejected-rows CSVs;
 - :mod:`~salesanalysis.intake.loading`: writing a run's results through the store;
 - :mod:`~salesanalysis.intake.summary`: what an import did;
 - :mod:`~salesanalysis.intake.pipeline`: :func:`import_files`, the whole import;
+- :mod:`~salesanalysis.intake.undo`: the batch list and ``import --undo``;
 - :mod:`~salesanalysis.intake.template`: the Excel intake template.
 """
 
@@ -26,16 +28,19 @@ from salesanalysis.intake.readers import SourceTable, read_source
 from salesanalysis.intake.summary import ImportSummary
 from salesanalysis.intake.template import write_template
 from salesanalysis.intake.text_rules import is_quantified
+from salesanalysis.intake.undo import list_batches, undo_batches
 
 __all__ = [
     "ImportSummary",
     "SourceTable",
     "import_files",
     "is_quantified",
+    "list_batches",
     "load_mapping",
     "match_key",
     "normalise_name",
     "read_source",
     "shipped_mappings",
+    "undo_batches",
     "write_template",
 ]

@@ -101,6 +101,7 @@ def plan_columns(
             used.add(header)
     if source.keep_as:
         used.update(headers)
+    used.update(index[h] for h in map(normalise_header, source.stated_counts) if h in index)
     unplaced = [h for h in headers
                 if h not in used and not is_reasons_column(h) and not is_unnamed(h)]
     primary = len(set(placed[0].values())) if placed else len(used)

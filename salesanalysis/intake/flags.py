@@ -13,6 +13,10 @@ A flag never stops a row from loading; it is written to ``flagged_rows`` (``reco
 - ``missing_reference``: a lookup column was blank, loaded as NULL (mapping ``if_blank: flag``).
 - ``unknown_reference``: a lookup name matched no row (e.g. the template's owner rep not in
   ``reps``), loaded as NULL (mapping ``if_unknown: flag``).
+- ``touchpoints_unrecorded``: a stated count (the template's 沟通次数) larger than the
+  interactions recorded for the customer, or not a whole number
+  (:mod:`salesanalysis.intake.counts`); ``column_name`` is the table counted. A flag of the
+  record as a whole.
 - ``missing_account``: the Maven CRM mapping's name for a deal without an account (loaded with
   ``customer_id`` NULL); any mapping may choose its own flag name for a blank lookup.
 """
@@ -31,10 +35,11 @@ NOT_QUANTIFIED = "not_quantified"
 SUSPECTED_DUPLICATE = "suspected_duplicate"
 MISSING_REFERENCE = "missing_reference"
 UNKNOWN_REFERENCE = "unknown_reference"
+TOUCHPOINTS_UNRECORDED = "touchpoints_unrecorded"
 
 #: Flags about a record as a whole: replaced on every import of the record, whichever
 #: columns the file provides.
-RECORD_FLAGS: tuple[str, ...] = (SUSPECTED_DUPLICATE,)
+RECORD_FLAGS: tuple[str, ...] = (SUSPECTED_DUPLICATE, TOUCHPOINTS_UNRECORDED)
 
 #: Columns of a flags frame as :func:`record_flags` returns it.
 FLAG_COLUMNS = ("record_id", "column_name", "flag", "detail")

@@ -7,8 +7,10 @@ same file twice changes nothing); flags of the loaded records are replaced by th
 for the columns it provides (:data:`~salesanalysis.intake.flags.RECORD_FLAGS` whatever the
 columns); rejected rows go to ``rejected_rows`` (raw row as JSON + reasons); unplaced source
 columns go to ``custom_attributes`` (long format); and one ``import_batches`` row records the
-file hash, time and counts. The SQL is the store's (:mod:`salesanalysis.store.writes` and
-``sql/intake_*.sql``).
+file hash, time and counts. Every record written (and every flag or rejection replaced) is
+also listed in ``batch_changes`` with its prior row, in the same transaction, so ``import
+--undo`` can take the batch back (:mod:`salesanalysis.intake.undo`). The SQL is the store's
+(:mod:`salesanalysis.store.writes` and ``sql/intake_*.sql``).
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ class Batch:
     imported_at: datetime
 
 
-def new_batch(source: SourceTable, table: str, mapping: str, imported_at: datetime) -> Batch:
-    """A batch with a fresh id: the import time and 10 random hex digits."""
-    batch_id = f"{imported_at:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:10]}"
+def new_batch(source: SourceTable, table: str, mapping: str, imported_at: datetime,
+              seq: int = 0) -> Batch:
+    """A batch with a fresh id: the import time, its place in the import (``seq``, two
+    digits, so ids of one import sort in load order) and 8 random hex digits."""
+    batch_id = f"{imported_at:%Y%m%dT%H%M%S}-{seq % 100:02d}{uuid.uuid4().hex[:8]}"
     return Batch(batch_id, source, table, mapping, imported_at)
 
 
@@ -104,7 +108,8 @@ def write_rejected(store: Store, batch: Batch, lines: pd.DataFrame) -> None:
     again, so re-imports never pile them up.
     """
     recorded = rejected_sources(store, batch.table)
-    delete_rejected_rows(store, batch.table, replaced_sources(batch.source, recorded))
+    delete_rejected_rows(store, batch.table, replaced_sources(batch.source, recorded),
+                         batch.batch_id)
     if len(lines):
         insert_rejected_rows(store, rejected_records(batch.batch_id, batch.table, batch.source,
                                                      lines))
@@ -122,7 +127,8 @@ def load_table(store: Store, batch: Batch, load: TableLoad) -> LoadCounts:
     key = table_specs()[load.table].key[0]
     unchanged = 0
     for good, provided in load.written:
-        unchanged += len(good) - merge_changed_rows(store, load.table, good, list(provided))
+        unchanged += len(good) - merge_changed_rows(store, load.table, good, list(provided),
+                                                    batch.batch_id)
     flags = pd.concat(load.flags or [empty_flags()], ignore_index=True).drop_duplicates(
         ["record_id", "column_name", "flag"])
     provided_cols = sorted({c for _, cols in load.written for c in cols})

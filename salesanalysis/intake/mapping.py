@@ -38,6 +38,10 @@ then, in this order, per column:
 10. ``distinct``: rows repeating a key collapse to the first (lists derived from a column, e.g.
    industries from an accounts file's sector).
 
+A source may also list ``stated_counts`` (header -> table): a column that states how many
+records of that table a customer has (the template's 沟通次数 -> interactions); it is checked
+against the records (:mod:`salesanalysis.intake.counts`), not stored.
+
 ``aliases: true`` sources (the built-in template mapping) treat ``columns`` as alternative
 header names: absent ones are fine and canonical column names are accepted as headers too.
 Headers match as :mod:`salesanalysis.intake.headers` says.
@@ -139,6 +143,18 @@ class Source(StrictModel):
     #: source header of a custom column -> when it is known; ``at_outcome`` fields (known only
     #: at or after the outcome, e.g. a call's duration) never enter grades, backtests or models
     known: dict[str, Literal[KNOWN_TIMES]] = {}
+    #: source header of a stated count (the template's 沟通次数) -> the table whose records
+    #: per customer it counts; checked against them, never stored (:mod:`.counts`)
+    stated_counts: dict[str, TableName] = {}
+
+    @model_validator(mode="after")
+    def _counted_per_customer(self) -> Source:
+        specs = table_specs()
+        bad = [t for t in self.stated_counts.values() if "customer_id" not in specs[t].columns]
+        if bad:
+            raise ValueError(f"stated_counts: {', '.join(bad)} has no customer_id; count a "
+                             "table of customer records (interactions, orders, feedback ...)")
+        return self
 
 
 class Mapping(StrictModel):

@@ -36,6 +36,7 @@ import pandas as pd
 
 from salesanalysis.exceptions import IntakeError
 from salesanalysis.intake.apply import MappedTarget, apply_target
+from salesanalysis.intake.counts import stated_count_flags
 from salesanalysis.intake.fitting import ColumnPlan, check_required, select_source, typo_hints
 from salesanalysis.intake.flags import record_flags
 from salesanalysis.intake.headers import is_reasons_column, normalise_header
@@ -170,7 +171,7 @@ def import_files(
     warnings: list[str] = []
     tables = _name_tables([t for f in files for t in read_source(f, encoding)])
     units = _plan_units(tables, loaded, warnings)
-    run = _Run(store, loaded, datetime.now().replace(microsecond=0))
+    run = _Run(store, loaded, datetime.now())  # to the microsecond: orders the batches
     with store.transaction():
         for unit in units:
             run.import_unit(unit)
@@ -183,6 +184,7 @@ def import_files(
         flags=pd.DataFrame(run.flag_counts, columns=list(FLAG_COUNT_COLUMNS)),
         files=[unit.description for unit in units],
         mapping=loaded.name,
+        batches=run.batch_ids,
     )
 
 
@@ -199,6 +201,7 @@ class _Run:
         self.rejected: list[tuple[SourceTable, pd.Series]] = []
         self.custom_columns: dict[str, list[str]] = {}
         self.warnings: list[str] = []
+        self.batch_ids: list[str] = []
 
     # -- what is known: the store's rows plus this import's staged rows
     def reference(self, table: str) -> pd.DataFrame:
@@ -225,7 +228,10 @@ class _Run:
 
     def batch(self, unit: _Unit, table: str) -> Batch:
         """A new batch: this source table into ``table``."""
-        return new_batch(unit.table, table, self.loaded.name, self.imported_at)
+        batch = new_batch(unit.table, table, self.loaded.name, self.imported_at,
+                          len(self.batch_ids) + 1)
+        self.batch_ids.append(batch.batch_id)
+        return batch
 
     # -- one source table
     def import_unit(self, unit: _Unit) -> None:
@@ -255,6 +261,11 @@ class _Run:
                                         customer_lookup="customer_id" in target.lookups,
                                         made_from=_made_from(unit.source, i, known_headers))
             lines.append(issues[["row", "text"]])
+        if unit.source.stated_counts and "customers" in per_table:  # e.g. 沟通次数
+            per_table["customers"].flags.append(stated_count_flags(
+                self.store, unit.table.frame, unit.source.stated_counts,
+                per_table["customers"].written[0][0],
+                {t: pd.concat([g for g, _ in load.written]) for t, load in per_table.items()}))
         self._write_unit(unit, per_table)
         reasons = pd.concat(lines, ignore_index=True)
         if len(reasons):

@@ -40,6 +40,8 @@ class ImportSummary:
         How each file was read (encoding, delimiter, mapping source).
     mapping : str
         The name of the mapping used.
+    batches : list of str
+        The ids of the batches written (``import --undo`` takes them back).
     """
 
     tables: pd.DataFrame
@@ -49,6 +51,7 @@ class ImportSummary:
     flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     files: list[str] = field(default_factory=list)
     mapping: str = ""
+    batches: list[str] = field(default_factory=list)
 
     def _flag_kinds(self, file: str, table: str) -> str:
         """`` (not quantified 3, suspected duplicate 1)`` or ``""``."""
@@ -83,6 +86,9 @@ class ImportSummary:
         if self.warnings:
             lines.append("notes:")
             lines += [f"  {w}" for w in self.warnings]
+        if self.batches:
+            lines.append("to take this import back: salesanalysis import "
+                         + " ".join(f"--undo {b}" for b in self.batches))
         return lines
 
     def __str__(self) -> str:

@@ -9,7 +9,10 @@ and a good and a bad example ("提升产能30%" is a need, "需求大" is not).
 
 Every header and every drop-down value is one the built-in mapping
 (``defaults/mappings/template.yaml``) understands, so a filled-in template imports with no
-mapping. The drop-downs of data-model enumerations (status, brand value, decision role,
+mapping and every column lands in a canonical place: the customer, its key contact, its
+latest follow-up (interactions), its latest past order (过往合作记录 / 日期 / 金额 -> orders), and
+沟通次数, the stated number of touchpoints, checked against the interactions recorded
+(:mod:`salesanalysis.intake.counts`). The drop-downs of data-model enumerations (status, brand value, decision role,
 attitude, channel, stage) list the values of :mod:`salesanalysis.vocab` in its order: the
 English sheet shows the values themselves, the Chinese sheet their Chinese labels, worded
 for a sales rep where the template says it better (``初步接触`` for a lead, ``微信`` for a
@@ -124,7 +127,11 @@ FIELDS: tuple[Field, ...] = (
           bad="还可以"),
     Field("首次接触时间", "First contact date", "history", kind="date",
           rule_zh="日期 YYYY-MM-DD", rule_en="Date YYYY-MM-DD", good="2024-09-12", bad="去年"),
-    Field("沟通次数", "Number of touchpoints", "history", kind="int", good="5", bad="多次"),
+    Field("沟通次数", "Number of touchpoints", "history", kind="int",
+          rule_zh="至今沟通的总次数（整数）；与已记录的跟进条数核对，多出的会被标记，请补录",
+          rule_en="All touchpoints so far (whole number); checked against the follow-ups "
+                  "recorded, a larger count is flagged for you to record the others",
+          good="5", bad="多次"),
     Field("最近跟进日期", "Last follow-up date", "history", kind="date",
           rule_zh="有跟进记录时必填", rule_en="Required when a follow-up is recorded",
           good="2025-01-08", bad="上周"),
@@ -136,7 +143,15 @@ FIELDS: tuple[Field, ...] = (
     Field("成交障碍", "Objection", "history", kind="long_text",
           good="预算80万，报价超出15%", bad="太贵"),
     Field("过往合作记录", "Past orders", "history", kind="long_text",
-          good="2023-05 采购2台设备，合计60万", bad="合作过"),
+          rule_zh="最近一次合作买了什么；日期和金额填在后两列", rule_en="What the latest past "
+          "order was; its date and amount go in the next two columns",
+          good="采购2台设备", bad="合作过"),
+    Field("过往合作日期", "Past order date", "history", kind="date",
+          rule_zh="填写过往合作记录时必填，YYYY-MM-DD", rule_en="Required with a past order",
+          good="2023-05-10", bad="前年"),
+    Field("过往合作金额", "Past order amount", "history", kind="money",
+          rule_zh="金额，可写 万", rule_en="Amount; 万, k and M are understood", good="60万",
+          bad="不少"),
 )
 
 #: Rows of the data sheet that get input checks and formats.

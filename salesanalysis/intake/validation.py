@@ -50,7 +50,8 @@ MONEY_COLUMNS = frozenset({"annual_revenue", "budget", "amount"})
 #: Date pairs that must be ordered: (table, earlier, later).
 DATE_ORDER = (("opportunities", "created_date", "closed_date"),)
 
-_DTYPES = {"str": "str", "float": "float64", "int": "Int64", "date": "datetime64[ns]"}
+_DTYPES = {"str": "str", "float": "float64", "int": "Int64", "date": "datetime64[ns]",
+           "timestamp": "datetime64[ns]"}
 
 
 def _date_order_check(earlier: str, later: str) -> pa.Check:

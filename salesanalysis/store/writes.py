@@ -24,6 +24,10 @@ DuckDB-only statements held here, and why:
   file provides (PostgreSQL syntax as well; Spark and warehouses write it as ``MERGE INTO``).
   DuckDB's ``INSERT OR REPLACE`` would reset the columns the file does not provide.
 
+- for ``import --undo``: ``to_json(<table alias>)`` keeps a row as JSON, ``json_object`` a
+  compound key, ``json_extract_string`` + ``CAST`` restores a column (Spark: ``to_json(struct(*))``,
+  ``get_json_object``) in :func:`record_changes`, :func:`record_deletions`, :func:`restore_rows`.
+
 Portable but built at run time: ``SELECT <columns> FROM <table>`` (:func:`table_rows`), the
 ``EXCEPT`` finding changed rows (:func:`merge_changed_rows`), the ``DELETE`` / ``INSERT ...
 WHERE NOT EXISTS`` pair of :func:`replace_flags`, :func:`insert_rejected_rows`, and the
@@ -125,12 +129,13 @@ def table_rows(store: Store, table: str, columns: Sequence[str] | None = None) -
     return store.query(f"SELECT {listed} FROM {table}")
 
 
-def _count(store: Store, sql: str) -> int:
-    return int(store.con.execute(sql).fetchone()[0])
+def _count(store: Store, sql: str, params: dict[str, object] | None = None) -> int:
+    return int(store.con.execute(sql, params).fetchone()[0])
 
 
 def merge_changed_rows(
-    store: Store, table: str, frame: pd.DataFrame, columns: Sequence[str]
+    store: Store, table: str, frame: pd.DataFrame, columns: Sequence[str],
+    batch_id: str | None = None,
 ) -> int:
     """Upsert the rows of ``frame`` that differ from the store in ``columns``.
 
@@ -145,6 +150,9 @@ def merge_changed_rows(
     columns : sequence of str
         The columns the source provides: only these are compared and updated (columns of
         ``frame`` or ``table`` not listed are left as they are).
+    batch_id : str, optional
+        The import batch: each written record goes to ``batch_changes`` (inserted, or
+        updated with its row as it was), so ``import --undo`` can put it back.
 
     Returns
     -------
@@ -166,6 +174,8 @@ def merge_changed_rows(
                    "changed") as changed,
     ):
         n = _count(store, f"SELECT count(*) FROM {changed}")
+        if n and batch_id is not None:
+            record_changes(store, batch_id, table, changed)
         if n:
             store.con.execute(
                 f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {changed} "
@@ -203,6 +213,15 @@ def merge_custom_attributes(store: Store, frame: pd.DataFrame) -> int:
         )
         with temp_table(store, select, "changed") as changed:
             n = _count(store, f"SELECT count(DISTINCT record_id) FROM {changed}")
+            store.con.execute(
+                "INSERT INTO batch_changes (batch_id, table_name, record_id, change, "
+                f"before_row) SELECT a.batch_id, 'custom_attributes', {_key_json('a')}, "
+                "CASE WHEN c.record_id IS NULL THEN 'insert' ELSE 'update' END, "
+                "CASE WHEN c.record_id IS NULL THEN NULL ELSE to_json(c) END "
+                f"FROM {changed} AS a LEFT JOIN custom_attributes AS c "
+                "ON c.table_name = a.table_name AND c.record_id = a.record_id "
+                "AND c.attribute = a.attribute WHERE a.batch_id IS NOT NULL "
+                + _not_recorded("a.batch_id", "'custom_attributes'", _key_json("a")))
             store.con.execute(
                 f"INSERT INTO custom_attributes ({listed}) SELECT {listed} FROM {changed} "
                 "ON CONFLICT (table_name, record_id, attribute) DO UPDATE SET "
@@ -257,16 +276,16 @@ def replace_flags(
         registered(store, whole, "record_flags") as whole_view,
         registered(store, new_flags, "flags") as new_view,
     ):
-        store.con.execute(
-            f"DELETE FROM flagged_rows WHERE table_name = ? "
-            f"AND record_id IN (SELECT record_id FROM {ids_view}) "
+        where = (
+            f"table_name = $table AND record_id IN (SELECT record_id FROM {ids_view}) "
             f"AND (column_name IN (SELECT column_name FROM {cols_view}) "
             f"OR flag IN (SELECT flag FROM {whole_view})) "
             f"AND NOT EXISTS (SELECT 1 FROM {new_view} AS n "
             "WHERE n.record_id = flagged_rows.record_id "
-            "AND n.column_name = flagged_rows.column_name AND n.flag = flagged_rows.flag)",
-            [table],
+            "AND n.column_name = flagged_rows.column_name AND n.flag = flagged_rows.flag)"
         )
+        record_deletions(store, batch_id, "flagged_rows", where, {"table": table})
+        store.con.execute(f"DELETE FROM flagged_rows WHERE {where}", {"table": table})
         store.con.execute(
             f"INSERT INTO flagged_rows ({listed}) "
             f"SELECT {', '.join('n.' + c for c in FLAGGED_ROW_COLUMNS)} FROM {new_view} AS n "
@@ -294,8 +313,12 @@ def rejected_sources(store: Store, table: str) -> list[str]:
     return [row[0] for row in found]
 
 
-def delete_rejected_rows(store: Store, table: str, sources: Sequence[str]) -> int:
-    """Delete a table's rejected rows of the given source files; return how many."""
+def delete_rejected_rows(store: Store, table: str, sources: Sequence[str],
+                         batch_id: str | None = None) -> int:
+    """Delete a table's rejected rows of the given source files; return how many.
+
+    With ``batch_id``, each deleted row is recorded in ``batch_changes`` under that batch
+    (so undoing the batch brings the rejections back)."""
     if not sources:
         return 0
     frame = pd.DataFrame({"source_file": list(sources)})
@@ -303,5 +326,94 @@ def delete_rejected_rows(store: Store, table: str, sources: Sequence[str]) -> in
         where = f"table_name = $table AND source_file IN (SELECT source_file FROM {view})"
         n = store.con.execute(f"SELECT count(*) FROM rejected_rows WHERE {where}",
                               {"table": table}).fetchone()[0]
+        if n and batch_id is not None:
+            record_deletions(store, batch_id, "rejected_rows", where, {"table": table})
         store.con.execute(f"DELETE FROM rejected_rows WHERE {where}", {"table": table})
     return int(n)
+
+
+# -- what a batch changed (batch_changes), and putting it back ---------------------------------
+
+def _key_json(alias: str, keys: Sequence[str] = ("table_name", "record_id", "attribute")) -> str:
+    """``json_object`` of a row's key columns: the ``record_id`` of a record with a compound
+    key in ``batch_changes`` (unambiguous, whatever the values hold)."""
+    return "json_object(" + ", ".join(f"'{k}', {alias}.{k}" for k in keys) + ")"
+
+
+def _not_recorded(batch: str, table: str, record: str) -> str:
+    """``AND NOT EXISTS`` a ``batch_changes`` row for the record: a record keeps its first
+    (earliest) entry per batch."""
+    return ("AND NOT EXISTS (SELECT 1 FROM batch_changes AS r WHERE r.batch_id = "
+            f"{batch} AND r.table_name = {table} AND r.record_id = {record})")
+
+
+def _record_key(table: str, alias: str) -> str:
+    key = _spec(table).key
+    return f"CAST({alias}.{key[0]} AS VARCHAR)" if len(key) == 1 else _key_json(alias, key)
+
+
+def record_changes(store: Store, batch_id: str, table: str, changed: str) -> None:
+    """Record in ``batch_changes`` each row of the relation ``changed`` (rows about to be
+    upserted into ``table``): ``insert`` for a new key, else ``update`` with the stored row as
+    JSON. A record already recorded for the batch keeps its first (earliest) entry."""
+    key, params = _spec(table).key, {"batch_id": batch_id, "table": table}
+    on = " AND ".join(f"t.{k} = c.{k}" for k in key)
+    again = _count(store, "SELECT count(*) FROM batch_changes WHERE batch_id = $batch_id "
+                   "AND table_name = $table", params)  # the batch wrote this table before
+    store.con.execute(
+        "INSERT INTO batch_changes (batch_id, table_name, record_id, change, before_row) "
+        f"SELECT $batch_id, $table, {_record_key(table, 'c')}, "
+        f"CASE WHEN t.{key[0]} IS NULL THEN 'insert' ELSE 'update' END, "
+        f"CASE WHEN t.{key[0]} IS NULL THEN NULL ELSE to_json(t) END "
+        f"FROM {changed} AS c LEFT JOIN {table} AS t ON {on} WHERE TRUE "
+        + (_not_recorded("$batch_id", "$table", _record_key(table, "c")) if again else ""),
+        params)
+
+
+def record_deletions(store: Store, batch_id: str, table: str, where: str,
+                     params: dict[str, object]) -> None:
+    """Record the rows of ``table`` matching ``where`` (about to be deleted by the batch) in
+    ``batch_changes`` as ``update`` with their JSON, so undoing the batch restores them."""
+    store.con.execute(
+        "INSERT INTO batch_changes (batch_id, table_name, record_id, change, before_row) "
+        f"SELECT $batch_id, $changed_table, {_record_key(table, table)}, 'update', "
+        f"to_json({table}) FROM {table} WHERE {where} "
+        f"{_not_recorded('$batch_id', '$changed_table', _record_key(table, table))}",
+        {**params, "batch_id": batch_id, "changed_table": table})
+
+
+def restore_rows(store: Store, batch_id: str, table: str) -> int:
+    """Write back the rows of ``table`` a batch updated or deleted, from their JSON in
+    ``batch_changes``; return how many."""
+    spec = _spec(table)
+    cols = list(spec.columns)
+    casts = ", ".join(f"CAST(json_extract_string(before_row, '$.{c}') AS "
+                      f"{spec.columns[c].sql_type}) AS {c}" for c in cols)
+    updates = [c for c in cols if c not in spec.key]
+    action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
+              if updates else "DO NOTHING")
+    where = "batch_id = $batch_id AND table_name = $table AND change = 'update'"
+    params = {"batch_id": batch_id, "table": table}
+    n = _count(store, f"SELECT count(*) FROM batch_changes WHERE {where}", params)
+    if n:
+        store.con.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) SELECT {casts} FROM batch_changes "
+            f"WHERE {where} ON CONFLICT ({', '.join(spec.key)}) {action}", params)
+    return n
+
+
+def delete_batch_rows(store: Store, table: str, batch_id: str, column: str = "batch_id",
+                      inserted_in: str | None = None) -> int:
+    """Delete the rows of ``table`` whose ``column`` names the batch (a bookkeeping table's
+    ``batch_id``) or, with ``inserted_in``, a record the batch inserted into that table (the
+    records themselves, or derived rows of inserted customers); return how many."""
+    if column not in _spec(table).columns:
+        raise StoreError(f"table {table!r} has no column {column!r}")
+    where = (f"{column} IN (SELECT record_id FROM batch_changes WHERE batch_id = $batch_id "
+             "AND table_name = $inserted AND change = 'insert')" if inserted_in
+             else f"{column} = $batch_id")
+    params = {"batch_id": batch_id, **({"inserted": inserted_in} if inserted_in else {})}
+    n = _count(store, f"SELECT count(*) FROM {table} WHERE {where}", params)
+    if n:
+        store.con.execute(f"DELETE FROM {table} WHERE {where}", params)
+    return n

@@ -60,3 +60,11 @@ def test_template_mapping_picks_a_source_by_headers():
     assert plan.placed[0] == {"name": "客户名称 / Customer name", "industry": "行业"}
     assert plan.unplaced == ["Extra"]
     assert select_source(loaded, "x.csv", None, ["foo", "bar"]) is None
+
+
+def test_stated_counts_count_a_table_of_customer_records(tmp_path):
+    with pytest.raises(ConfigError, match=r"sources\.a.*stated_counts: reps has no customer_id"):
+        load_mapping(yaml_file(tmp_path, "sources:\n  a:\n    stated_counts: {n: reps}\n    "
+                                         "targets:\n      - table: customers\n"))
+    with pytest.raises(ConfigError, match="stated_counts"):
+        load_mapping(yaml_file(tmp_path, "sources:\n  a:\n    stated_counts: {n: calls}\n"))
