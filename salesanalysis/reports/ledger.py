@@ -21,10 +21,15 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 from filelock import FileLock, Timeout
 
 from salesanalysis.exceptions import ReportError
 from salesanalysis.store import Store, load_sql
+from salesanalysis.vocab import RUN_STATUSES
+
+#: The states of a run (vocab ``run_status``), by name.
+RUNNING, SUCCEEDED, FAILED = RUN_STATUSES
 
 #: Seconds a run waits for another run writing the same output before it gives up.
 OUTPUT_LOCK_TIMEOUT = 120.0
@@ -88,6 +93,17 @@ def finish_run(store: Store, run_id: str, output: str | None, error: str | None)
     store.con.execute(load_sql("report_run_finished"), {
         "run_id": run_id, "finished_at": datetime.now(), "output_path": output, "error": error,
     })
+
+
+def all_runs(store: Store) -> pd.DataFrame:
+    """Every row of ``report_runs``, oldest first."""
+    return store.query(load_sql("report_runs_all"))
+
+
+def get_run(store: Store, run_id: str) -> dict[str, object] | None:
+    """The ledger row of run ``run_id`` as a dict, or None when no such run was recorded."""
+    rows = store.query(load_sql("report_run_get"), {"run_id": run_id})
+    return None if rows.empty else rows.iloc[0].to_dict()
 
 
 def run_notebook_path(out_dir: Path, stem: str, run_id: str) -> Path:

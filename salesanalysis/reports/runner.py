@@ -12,7 +12,8 @@ on success, under the output's lock). Every run is recorded in the store's ``rep
 table and holds a lock while it runs; a run whose process died is marked failed when the next
 one starts (:mod:`salesanalysis.reports.ledger`). A scoped run (``-p team North``) writes
 ``monthly_review.team-North.html`` (:func:`~salesanalysis.reports.paths.report_stem`); a
-month outside the data is refused with the data's range; config paths are taken from the
+month (or ISO week: ``week="2026-W46"``, passed as the notebook's ``week`` parameter) outside
+the data is refused with the data's range; config paths are taken from the
 working directory and passed (and recorded) absolute. ``reports/index.html`` lists every
 rendered report (:mod:`salesanalysis.reports.index`).
 """
@@ -55,7 +56,14 @@ from salesanalysis.reports.paths import (
     resolve_cli_path,
 )
 from salesanalysis.store import Store, load_sql, using_store
-from salesanalysis.store.scope import check_team, latest_complete_month, parse_month
+from salesanalysis.store.scope import (
+    check_team,
+    latest_complete_month,
+    latest_complete_week,
+    parse_month,
+    parse_week,
+    period_bounds,
+)
 
 #: Name of the kernel the notebooks run on (installed into the venv by ``make install``).
 KERNEL_NAME = "python3"
@@ -83,6 +91,8 @@ def run_report(
     reports_dir: str | Path = "reports",
     notebooks_dir: str | Path | None = None,
     progress: bool = False,
+    week: str | None = None,
+    run_id: str | None = None,
 ) -> ReportResult:
     """Execute report notebook ``name`` for ``month`` and write its HTML.
 
@@ -103,6 +113,13 @@ def run_report(
         Folder of report notebooks (default: the package's, :data:`PACKAGE_NOTEBOOKS`).
     progress : bool
         Show Papermill's progress bar.
+    week : str, optional
+        ``YYYY-Www`` ISO week instead of a month: names the output folder and is passed as
+        the notebook's ``week`` parameter. A notebook declaring ``week`` but no ``month``
+        defaults to the latest complete week.
+    run_id : str, optional
+        The run's id in ``report_runs`` (default a new random one; the schedule passes its
+        own so it can mark a run it had to stop).
 
     Returns
     -------
@@ -127,12 +144,22 @@ def run_report(
         params[key] = str(resolve_cli_path(params[key], key))  # from the caller's folder
     if month is None and params.get("month"):
         month = str(params.pop("month"))
+    if week is None and params.get("week"):
+        week = str(params.pop("week"))
+    if month and week:
+        raise ParameterError(f"{name}: give a month or a week, not both ({month}, {week})")
+    if week and "week" not in declared:
+        raise ParameterError(f"{name} has no week parameter; give it a month (YYYY-MM)")
+    weekly = bool(week) or ("week" in declared and "month" not in declared)
 
-    run_id = uuid.uuid4().hex[:12]
+    run_id = run_id or uuid.uuid4().hex[:12]
     with using_store(db) as store:
         db_path = store.path.resolve()
         reap_stale_runs(store, db_path)
-        period = str(parse_month(month)) if month else latest_complete_month(store)
+        if weekly:
+            period = parse_week(week) if week else latest_complete_week(store)
+        else:
+            period = str(parse_month(month)) if month else latest_complete_month(store)
         _check_period(store, period)
         if params.get("team"):  # data-dependent: the team must exist in this store
             check_team(store, params["team"])
@@ -145,18 +172,19 @@ def run_report(
 
 
 def _check_period(store: Store, period: str) -> None:
-    """Refuse a month with no data: before the first or after the last date."""
+    """Refuse a month or week with no data: before the first or after the last date."""
     span = store.query(load_sql("data_date_range")).iloc[0]
     first, last = span["first_date"], span["last_date"]
     if pd.isna(first):
         return  # an empty store: the report says there is no data
-    month, first, last = parse_month(period), pd.Timestamp(first), pd.Timestamp(last)
-    side = ("after" if month.start_time > last else
-            "before" if month.end_time < first else None)
+    start, end = (pd.Timestamp(d) for d in period_bounds(period))
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    side = "after" if start > last else "before" if end < first else None
     if side:
+        kind, fmt = ("week", "%G-W%V") if "W" in period else ("month", "%Y-%m")
         raise ParameterError(
-            f"month {period} is {side} the data (dates from {first:%Y-%m-%d} to "
-            f"{last:%Y-%m-%d}); pick a month from {first:%Y-%m} to {last:%Y-%m}"
+            f"{kind} {period} is {side} the data (dates from {first:%Y-%m-%d} to "
+            f"{last:%Y-%m-%d}); pick a {kind} from {first.strftime(fmt)} to {last.strftime(fmt)}"
         )
 
 
@@ -166,7 +194,10 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
     """Execute one recorded run into its own notebook, then swap the outputs in under lock."""
     if "db" in declared:
         params.setdefault("db", str(db_path))
-    if "month" in declared:
+    if "W" in period:
+        if "week" in declared:
+            params.setdefault("week", period)
+    elif "month" in declared:
         params.setdefault("month", period)
     if "run_id" in declared:  # the footer names the run and when it was generated
         params.setdefault("run_id", run_id)
@@ -195,7 +226,8 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
     with using_store(db_path) as store:
         finish_run(store, run_id, str(html_path), None)
     with output_lock(reports_dir / "index.html", reports_dir / LOCK_FOLDER):
-        write_index(reports_dir)
+        with using_store(db_path) as store:  # same settings as the run's own connections
+            write_index(reports_dir, store)
     return ReportResult(name, period, html_path, executed, seconds)
 
 

@@ -1,14 +1,15 @@
-"""The scope of an analysis: calendar months (``YYYY-MM``), the latest complete one, and
-the team filter.
+"""The scope of an analysis: calendar months (``YYYY-MM``) and ISO weeks (``YYYY-Www``), the
+latest complete one, and the team filter.
 
-Reports cover calendar months. The default month is the latest *complete* month in the data
+Reports cover calendar months or ISO weeks (Monday to Sunday, :func:`parse_week`). The default month is the latest *complete* month in the data
 (its last day is on or before the latest date in the store), never one derived from the clock.
 A team scope restricts an analysis to customers owned by reps of that team (``reps.team``).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -68,6 +69,71 @@ def latest_complete_month(store: Store) -> str:
     if period.end_time.date() > latest:
         period -= 1
     return str(period)
+
+
+# -- weeks and periods -----------------------------------------------------------------------
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def parse_week(week: str) -> str:
+    """Normalise an ISO week ``"2026-W46"`` (Monday to Sunday).
+
+    Raises
+    ------
+    ParameterError
+        When ``week`` is not a ``YYYY-Www`` ISO week.
+    """
+    match = _WEEK.match(str(week).strip().upper())
+    try:
+        if not match:
+            raise ValueError(week)
+        date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError as exc:
+        raise ParameterError(f"week {week!r} is not an ISO week; use YYYY-Www, e.g. 2026-W46"
+                             ) from exc
+    return f"{match[1]}-W{match[2]}"
+
+
+def week_of(day: date) -> str:
+    """The ISO week holding ``day`` as ``YYYY-Www``."""
+    year, week, _ = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def week_bounds(week: str) -> tuple[date, date]:
+    """Monday and Sunday of ISO week ``week``."""
+    year, number = parse_week(week).split("-W")
+    monday = date.fromisocalendar(int(year), int(number), 1)
+    return monday, monday + timedelta(days=6)
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """First and last day of a period: a month ``YYYY-MM`` or an ISO week ``YYYY-Www``.
+
+    Raises
+    ------
+    ParameterError
+        When ``period`` is neither.
+    """
+    return week_bounds(period) if "W" in str(period).upper() else month_bounds(period)
+
+
+def latest_complete_week(store: Store) -> str:
+    """The latest ISO week whose Sunday is on or before the latest date in the data.
+
+    Raises
+    ------
+    ParameterError
+        When the store holds no dated data.
+    """
+    latest = store.latest_date()
+    if latest is None:
+        raise ParameterError(
+            f"{store.path}: the store has no dated data to report on; import data or run "
+            "`salesanalysis init --sample`"
+        )
+    monday = latest - timedelta(days=latest.weekday())
+    return week_of(monday if latest.weekday() == 6 else monday - timedelta(days=7))
 
 
 # -- parameters -------------------------------------------------------------------------------
