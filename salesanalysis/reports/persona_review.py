@@ -159,7 +159,8 @@ def plot_matrix(long: pd.DataFrame, result: PersonaResult, by: str, lang: str = 
     """Heatmap of customers per persona (rows, by name) and grade or industry (columns); each
     cell writes its customers and, with closed deals, the win rate and their number."""
     names = _name(result, lang)
-    long = long.assign(value=long["value"].replace("\x00other", msg("personas.matrix.other", lang)))
+    long = long.assign(value=long["value"].replace({
+        "\x00other": msg("personas.matrix.other", lang), "?": msg("personas.matrix.unknown", lang)}))
     counts = long.pivot(index="persona_id", columns="value", values="customers").fillna(0)
     if by == "grade":
         counts = counts.reindex(columns=[g for g in GRADES if g in counts.columns]
