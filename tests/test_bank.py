@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import papermill
 import pytest
 
 from salesanalysis.config import validate_config
 from salesanalysis.exceptions import ConfigError
 from salesanalysis.features.customer import custom_features
+from salesanalysis.grading import backtest_grades, score_store, suggest_scorecard, suggest_weights
 from salesanalysis.intake.mapping import Mapping
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.models.field_model import FieldWinModel
 from salesanalysis.models.leaks import check_store_leaks
+from salesanalysis.reports.forecast import open_deal_forecast
+from salesanalysis.reports.grade_review import grade_review
 from salesanalysis.store import Store
 
 BANK = Path("/work/shared/datasets/bank_marketing/bank-full.csv")
@@ -117,3 +121,74 @@ def test_leak_check_names_duration_when_the_mapping_does_not_mark_it(spread_file
     named = [w for w in check.warnings if "'duration'" in w]
     assert len(named) == 1 and "known: at_outcome" in named[0]
     assert all("'duration'" in w for w in check.warnings)
+
+
+# -- no dates: everything runs cross-sectionally and says so ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def spread_store(spread_file, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bank_store")
+    store = Store(tmp / "bank.duckdb", create=True)
+    import_files(store, [spread_file], mapping="bank_marketing", rejected_dir=tmp)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def scorecard(spread_store, tmp_path_factory):
+    out = tmp_path_factory.mktemp("card") / "bank.suggested.yaml"
+    return suggest_scorecard(spread_store, out_path=out), out
+
+
+def test_learned_scorecard_beats_the_default_rules_with_ordered_grades(scorecard):
+    card, out = scorecard
+    assert card.mode == "cross_sectional"
+    assert card.fitted and card.cv_auc > card.team_cv_auc + card.margin
+    by_grade = card.by_grade.set_index("grade")
+    assert (by_grade["n"] > 0).all()
+    assert by_grade.loc["A", "win_rate"] > by_grade.loc["B", "win_rate"] > by_grade.loc["C", "win_rate"]
+    assert out.exists() and out.read_text(encoding="utf-8").startswith("# SUGGESTED learned")
+    kept = set(card.factors.loc[card.factors["reason"] == "kept", "feature"])
+    assert "custom_poutcome" in kept and not kept & {"custom_duration", "custom_day", "custom_month"}
+
+
+def test_score_runs_cross_sectionally_with_the_default_and_the_learned_rules(spread_store, scorecard):
+    grades = score_store(spread_store)
+    assert grades.attrs["mode"].cross_sectional
+    assert grades.attrs["notes"][0].startswith("cross-sectional: the export has no dates")
+    learned = score_store(spread_store, config=scorecard[1])
+    assert set(learned["grade"]) == {"A", "B", "C"}
+    assert learned["reasons"].str.contains("poutcome").any()
+
+
+def test_reports_and_backtest_say_they_are_cross_sectional(spread_store):
+    result = backtest_grades(spread_store)
+    assert result.mode == "cross_sectional" and "cross-sectionally" in result.message
+    review = grade_review(spread_store, None)
+    text = review.summary_text("en")
+    assert text.startswith("Cross-sectional: the export has no dates")
+    assert "Month-over-month movement needs dates" in text and review.movements.empty
+    assert "横截面" in review.summary_text("zh")
+    forecast = open_deal_forecast(spread_store, None)
+    assert forecast.mode == "cross_sectional" and forecast.message.startswith("Cross-sectional")
+    assert "learned from every field known when a deal opens" in forecast.message
+
+
+def test_equal_weights_are_never_suggested_as_fitted(spread_store, tmp_path):
+    suggestion = suggest_weights(spread_store, out_path=tmp_path / "w.yaml")
+    assert suggestion.no_signal and not suggestion.improves
+    assert "nothing to fit" in suggestion.message and "fitted" not in suggestion.message
+    assert not (tmp_path / "w.yaml").exists()
+
+
+def test_tune_weights_runs_on_the_undated_export(spread_file, tmp_path):
+    with Store(tmp_path / "bank.duckdb", create=True) as store:  # closed: the kernel opens it
+        import_files(store, [spread_file], mapping="bank_marketing", rejected_dir=tmp_path)
+    notebook = Path(__file__).resolve().parents[1] / "salesanalysis/reports/notebooks/tune_weights.ipynb"
+    out = tmp_path / "tw.ipynb"
+    papermill.execute_notebook(str(notebook), str(out), parameters={"db": str(tmp_path / "bank.duckdb")},
+                               progress_bar=False)
+    text = out.read_text(encoding="utf-8")
+    assert "Cross-sectional: the export has no dates" in text
+    assert "The learned scorecard ranks held-out deals better" in text

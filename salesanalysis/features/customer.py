@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.store import Store, resolve_as_of, using_store
+from salesanalysis.features.mode import analysis_mode
+from salesanalysis.store import Store, using_store
 from salesanalysis.store.queries import load_sql
 from salesanalysis.vocab import KNOWN_AT_CREATION, KNOWN_AT_OUTCOME
 
@@ -155,7 +156,9 @@ def customer_features(
     store : Store or str or Path
         An open store or the path of one.
     as_of : date or str, optional
-        Cut-off date (YYYY-MM-DD); defaults to the latest date in the data.
+        Cut-off date (YYYY-MM-DD); defaults to the latest date in the data. A store without
+        any dates is read cross-sectionally (:func:`salesanalysis.features.mode.analysis_mode`):
+        every customer, ``as_of`` the nominal :data:`~salesanalysis.features.mode.UNDATED_AS_OF`.
     customer_ids : sequence of str, optional
         Restrict to these customers (unknown ids are ignored).
     include_custom : bool, default False
@@ -169,7 +172,7 @@ def customer_features(
         ``customer_id``, with the columns of :data:`FEATURE_COLUMNS` (and custom ones).
     """
     with using_store(store, read_only=True) as st:
-        day = resolve_as_of(st, as_of)
+        day = analysis_mode(st, as_of).as_of  # an undated store: the nominal cross-sectional day
         if customer_ids is None:
             ids = st.query(load_sql("customer_ids"))["customer_id"]
         else:

@@ -31,18 +31,29 @@ from sklearn.metrics import roc_auc_score
 
 from salesanalysis.config import config_hash
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.features import attach_features_at, customer_features_at
+from salesanalysis.features import (
+    DATED,
+    MODE_TEXT,
+    analysis_mode,
+    attach_features_at,
+    customer_features_at,
+)
 from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
-from salesanalysis.grading.grader import Grader
-from salesanalysis.store import Store, resolve_as_of, using_store
+from salesanalysis.grading.grader import Grader, with_custom_features
+from salesanalysis.store import Store, using_store
 from salesanalysis.store.queries import load_sql
 from salesanalysis.vocab import DIMENSIONS, GRADES
 
 # -- the closed-deal panel --------------------------------------------------------------------
 
 
-def closed_opportunities(store: Store | str, as_of: date | str | None = None) -> pd.DataFrame:
+def closed_opportunities(store: Store | str, as_of: date | str | None = None,
+                         config: ScoringConfig | None = None) -> pd.DataFrame:
     """Closed deals (closed on or before ``as_of``) with the customer's features at creation.
+
+    A store without dates is read cross-sectionally: every closed deal, with its customer's
+    features as stored (``as_of`` the nominal
+    :data:`~salesanalysis.features.mode.UNDATED_AS_OF`).
 
     Parameters
     ----------
@@ -50,6 +61,8 @@ def closed_opportunities(store: Store | str, as_of: date | str | None = None) ->
         The store (or its path).
     as_of : date or str, optional
         Only deals closed on or before this date; default the latest date in the data.
+    config : ScoringConfig, optional
+        Add the custom attributes this scoring config reads (``custom_<name>``).
 
     Returns
     -------
@@ -61,9 +74,15 @@ def closed_opportunities(store: Store | str, as_of: date | str | None = None) ->
         and ``has_features`` (False when the customer was unknown on that day).
     """
     with using_store(store, read_only=True) as st:
-        cutoff = resolve_as_of(st, as_of)
-        opps = st.query(load_sql("closed_opportunities"), [cutoff])
-        return attach_features_at(st, opps, opps["created_date"])
+        mode = analysis_mode(st, as_of)
+        if mode.cross_sectional:
+            opps = st.query(load_sql("closed_opportunities_undated"))
+            when = pd.Series(pd.Timestamp(mode.as_of), index=opps.index)
+        else:
+            opps = st.query(load_sql("closed_opportunities"), [mode.as_of])
+            when = opps["created_date"]
+        frame = attach_features_at(st, opps, when)
+        return frame if config is None else with_custom_features(st, frame, config)
 
 
 # -- grading a panel with per-month reference populations -------------------------------------
@@ -96,14 +115,16 @@ def grade_panel(store: Store, panel: pd.DataFrame, config: ScoringConfig) -> pd.
     customers = store.query(load_sql("customer_ids"))
     ref_keys = customers.merge(pd.DataFrame({"as_of": cohorts}), how="cross")
     reference = customer_features_at(store, ref_keys) if len(ref_keys) else panel.iloc[:0]
-    reference = reference.assign(
+    reference = with_custom_features(store, reference.assign(
         as_of=pd.to_datetime(reference["as_of"]).astype("datetime64[us]"),
-    )
+    ), config)
     pieces = []
     # one grader per month of history (a handful of groups, not records): fitted on every
     # customer as known on the month's first day, applied to the deals opened that month
     for cohort, rows in panel.groupby("cohort", sort=True):
-        grader = Grader(config).fit(reference.loc[reference["as_of"] == cohort])
+        # a status has no history: today's "left" must not grade a deal opened before
+        grader = Grader(config, cap_departed=False).fit(
+            reference.loc[reference["as_of"] == cohort])
         out = grader.transform(rows).drop(columns=["customer_id", "as_of", "config_hash"])
         pieces.append(out.assign(row_id=rows["row_id"].to_numpy(), cut_a=grader.cuts_["A"],
                                  cut_b=grader.cuts_["B"], cohort=cohort))  # fmt: skip
@@ -150,6 +171,11 @@ class BacktestResult:
         Closed deals left out because their customer was unknown on the creation date.
     as_of : date or None
         Deals closed on or before this date were used.
+    mode : str
+        ``dated`` (each deal graded as of its creation, against its month's population) or
+        ``cross_sectional`` (an export without dates: every closed deal graded against all
+        customers as stored; the team's rules learn nothing from outcomes, so this needs no
+        folds).
     """
 
     by_grade: pd.DataFrame
@@ -165,6 +191,12 @@ class BacktestResult:
     min_outcomes: int = 50
     n_skipped: int = 0
     as_of: date | None = None
+    mode: str = DATED
+
+    @property
+    def mode_text(self) -> str:
+        """Which mode, in words."""
+        return MODE_TEXT[self.mode].format(as_of=self.as_of)
 
     def summary(self) -> pd.DataFrame:
         """The headline figures as a two-column frame (for reports)."""
@@ -201,7 +233,7 @@ def _by_grade(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _verdict(by_grade: pd.DataFrame, auc: float, lift: float, n_won: int, n_lost: int,
-             min_outcomes: int) -> tuple[bool, str, str]:
+             min_outcomes: int, cross_sectional: bool = False) -> tuple[bool, str, str]:
     sufficient = n_won >= min_outcomes and n_lost >= min_outcomes
     if n_won + n_lost == 0:
         return False, "no_deals", (
@@ -211,8 +243,10 @@ def _verdict(by_grade: pd.DataFrame, auc: float, lift: float, n_won: int, n_lost
     rates = by_grade.set_index("grade")["win_rate"]
     pct = rates.map(lambda r: "n/a" if pd.isna(r) else f"{r:.0%}")  # three grades, not records
     body = (
-        f"Across {n_won + n_lost:,} closed deals ({n_won:,} won, {n_lost:,} lost), graded as of "
-        f"the day each deal was opened: A won {pct['A']}, B {pct['B']}, C {pct['C']}; "
+        f"Across {n_won + n_lost:,} closed deals ({n_won:,} won, {n_lost:,} lost), "
+        + ("graded cross-sectionally (the export has no dates)" if cross_sectional
+           else "graded as of the day each deal was opened")
+        + f": A won {pct['A']}, B {pct['B']}, C {pct['C']}; "
         f"the score's AUC is {auc:.2f} (0.5 is chance)"
         + (f" and A wins {lift:.1f}x as often as C." if np.isfinite(lift) else ".")
     )
@@ -260,8 +294,9 @@ def backtest_grades(
         raise ParameterError(f"min_outcomes must be at least 1, got {min_outcomes!r}")
     cfg = resolve_scoring_config(config)
     with using_store(store, read_only=True) as st:
-        day = resolve_as_of(st, as_of)
-        closed = closed_opportunities(st, day)
+        mode = analysis_mode(st, as_of)
+        day = mode.as_of
+        closed = closed_opportunities(st, day, cfg)
         n_skipped = int((~closed["has_features"]).sum())
         closed = closed.loc[closed["has_features"]].reset_index(drop=True)
         panel = closed.assign(row_id=closed["opportunity_id"].astype(str))
@@ -291,7 +326,8 @@ def backtest_grades(
         float(rates[best] / rates[worst])
         if pd.notna(rates[best]) and pd.notna(rates[worst]) and rates[worst] > 0 else float("nan")
     )
-    sufficient, verdict, message = _verdict(by_grade, auc, lift, n_won, n_lost, min_outcomes)
+    sufficient, verdict, message = _verdict(by_grade, auc, lift, n_won, n_lost, min_outcomes,
+                                            mode.cross_sectional)
     if n_skipped:
         message += (
             f" {n_skipped:,} closed deal(s) were left out: their customer had no first contact "
@@ -301,4 +337,5 @@ def backtest_grades(
         by_grade=by_grade, auc=auc, lift_a_over_c=lift, n_won=n_won, n_lost=n_lost,
         sufficient=sufficient, message=message, frame=frame, verdict=verdict,
         config_hash=config_hash(cfg), min_outcomes=min_outcomes, n_skipped=n_skipped, as_of=day,
+        mode=mode.kind,
     )

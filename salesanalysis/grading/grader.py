@@ -30,10 +30,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from salesanalysis.config import config_hash
 from salesanalysis.exceptions import ParameterError, StoreError
-from salesanalysis.features import customer_features
+from salesanalysis.features import analysis_mode, custom_features, customer_features
 from salesanalysis.grading.config import (
     Grading,
     ScoringConfig,
+    custom_features_used,
     factor_weights,
     resolve_scoring_config,
 )
@@ -51,11 +52,37 @@ from salesanalysis.grading.points import (
     total_score,
 )
 from salesanalysis.grading.reasons import baseline_points, reason_texts
-from salesanalysis.store import Store, resolve_as_of, using_store
-from salesanalysis.vocab import DIMENSIONS, GRADES
+from salesanalysis.store import Store, using_store
+from salesanalysis.vocab import CUSTOMER_STATUSES, DIMENSIONS, GRADES
 
 #: Columns of the ``grades`` table (and of :meth:`Grader.transform`).
 GRADE_COLUMNS = ("customer_id", "as_of", "config_hash", *DIMENSIONS, "score", "grade", "reasons")
+#: Customer statuses (vocabulary ``customer_status``) of a customer that has left: never
+#: graded as a valuable prospect (always the last grade), so never on an A list.
+DEPARTED_STATUSES = tuple(s for s in CUSTOMER_STATUSES if s == "churned")
+#: What the reasons of a departed customer start with (around the status).
+DEPARTED_REASON = ("customer has left (status ", f"): graded {GRADES[-1]} whatever the score; ")
+
+
+def with_custom_features(store: Store, features: pd.DataFrame,
+                         config: ScoringConfig) -> pd.DataFrame:
+    """``features`` with the custom attributes ``config`` reads (``custom_<name>``) joined on
+    ``customer_id`` (custom attributes have no history: used as stored); unchanged when the
+    config reads none. One the store lacks stays absent, and grading names it."""
+    used = [c for c in custom_features_used(config) if c not in features.columns]
+    if not used:
+        return features
+    custom = custom_features(store)
+    return features.merge(custom[["customer_id", *[c for c in used if c in custom.columns]]],
+                          on="customer_id", how="left")
+
+
+def cap_departed(grades: np.ndarray, status: pd.Series | None) -> np.ndarray:
+    """Grades with every departed customer (:data:`DEPARTED_STATUSES`) set to the last grade."""
+    if status is None:
+        return grades
+    gone = status.astype(object).isin(DEPARTED_STATUSES).to_numpy()
+    return np.where(gone, GRADES[-1], grades).astype(object)
 
 
 def grade_cuts(score: np.ndarray, grading: Grading) -> dict[str, float]:
@@ -89,6 +116,11 @@ class Grader(TransformerMixin, BaseEstimator):
     ----------
     config : ScoringConfig or str or Path, optional
         The scoring rules (a loaded config or a YAML path); the shipped defaults when None.
+    cap_departed : bool, default True
+        Grade customers whose ``status`` says they have left (:data:`DEPARTED_STATUSES`) with
+        the last grade whatever their score, so they are never on an A list. The backtest
+        turns it off: a status is stored without history, so today's "left" must not grade a
+        deal opened before the customer left.
 
     Attributes
     ----------
@@ -120,8 +152,10 @@ class Grader(TransformerMixin, BaseEstimator):
     >>> grader.transform(features_of_new_deals)  # doctest: +SKIP
     """
 
-    def __init__(self, config: ScoringConfig | str | Path | None = None) -> None:
+    def __init__(self, config: ScoringConfig | str | Path | None = None,
+                 cap_departed: bool = True) -> None:
         self.config = config
+        self.cap_departed = cap_departed
 
     def fit(self, X: pd.DataFrame, y: object = None) -> Grader:
         """Learn cut-offs, percentile references and baseline points from ``X``.
@@ -176,7 +210,8 @@ class Grader(TransformerMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """Grade letters of ``X`` (in row order)."""
         points = self.score_points(X)
-        return assign_grades(np.round(total_score(points, self.scoring_config_), 2), self.cuts_)
+        grades = assign_grades(np.round(total_score(points, self.scoring_config_), 2), self.cuts_)
+        return cap_departed(grades, X.get("status")) if self.cap_departed else grades
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Grade ``X``: the ``grades`` table's columns (:data:`GRADE_COLUMNS`), scores rounded
@@ -204,6 +239,14 @@ class Grader(TransformerMixin, BaseEstimator):
         out["grade"] = assign_grades(score, self.cuts_)
         out["reasons"] = reason_texts(points, feats, cfg, cfg.reasons.top_n,
                                       self.baseline_points_)  # fmt: skip
+        if self.cap_departed and "status" in feats.columns:
+            capped = cap_departed(out["grade"].to_numpy(), feats["status"])
+            gone = capped != out["grade"].to_numpy()
+            if gone.any():
+                status = feats["status"].astype(str).to_numpy(dtype=object)[gone]
+                out.loc[gone, "reasons"] = (DEPARTED_REASON[0] + status + DEPARTED_REASON[1]
+                                            + out.loc[gone, "reasons"].to_numpy(dtype=object))
+                out["grade"] = capped
         return out
 
 
@@ -272,19 +315,24 @@ def score_store(
     config : str or Path or ScoringConfig, optional
         Scoring YAML or config; shipped defaults when None.
     as_of : date or str, optional
-        Cut-off date; defaults to the latest date in the data.
+        Cut-off date; defaults to the latest date in the data. A store without dates is
+        graded cross-sectionally (every customer, as stored; ``as_of`` the nominal
+        :data:`~salesanalysis.features.mode.UNDATED_AS_OF`).
 
     Returns
     -------
     pandas.DataFrame
         The grades (columns of :data:`GRADE_COLUMNS`) followed by ``name`` and
         ``owner_rep_id`` for the team sheet of
-        :func:`salesanalysis.reports.workbooks.export_grades`.
+        :func:`salesanalysis.reports.workbooks.export_grades`; ``attrs["notes"]`` holds the
+        mode (dated or cross-sectional), coverage and tie notes, ``attrs["mode"]`` the
+        :class:`~salesanalysis.features.mode.AnalysisMode`.
     """
     cfg = resolve_scoring_config(config)
     with using_store(store) as st:
-        day = resolve_as_of(st, as_of)
-        feats = customer_features(st, day)
+        mode = analysis_mode(st, as_of)
+        day = mode.as_of
+        feats = with_custom_features(st, customer_features(st, day), cfg)
         if feats.empty:
             raise StoreError(f"{st.path}: no customers known on {day}; import customers "
                              "first or pass a later --as-of")  # fmt: skip
@@ -293,5 +341,6 @@ def score_store(
                          {"as_of": day, "config_hash": grades["config_hash"].iloc[0]})  # fmt: skip
     extra = feats.set_index("customer_id")[["name", "owner_rep_id"]]
     out = grades.join(extra, on="customer_id")
-    out.attrs["notes"] = list(grades.attrs.get("notes", []))  # coverage, ties (for the CLI)
+    out.attrs["notes"] = [mode.text, *grades.attrs.get("notes", [])]  # for the CLI
+    out.attrs["mode"] = mode
     return out

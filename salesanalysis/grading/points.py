@@ -100,6 +100,14 @@ def check_feature_columns(features: pd.DataFrame, config: ScoringConfig) -> None
     """Raise :class:`ParameterError` naming the columns the config reads that ``features`` lacks."""
     needed = ["customer_id"] + [f.feature for _, _, f, _ in factor_weights(config)]
     missing = sorted({c for c in needed if c not in features.columns})
+    custom = [c for c in missing if c.startswith("custom_")]
+    if custom:
+        raise ParameterError(
+            f"the scoring config reads custom attribute(s) {custom} that the features lack; "
+            "no import kept such a column (check the spelling: custom_<source column>), or "
+            "add them with salesanalysis.grading.grader.with_custom_features(store, features, "
+            "config)"
+        )
     if missing:
         raise ParameterError(
             f"features frame lacks column(s) {missing}; build it with "

@@ -1,10 +1,16 @@
-"""Suggested weights: fit the dimension weights on won/lost history and write them as a
-*suggested* scoring YAML next to (never over) the team's config.
+"""Suggestions from history, written as a *suggested* scoring YAML next to (never over) the
+team's config.
 
 :func:`suggest_weights` runs the leak-free backtest, fits :class:`~salesanalysis.grading.
 weights.DimensionWeightFitter` with cross-validation grouped by customer, compares the
 fitted weights with the team's on the same folds and says in plain words whether adopting
-them would help.
+them would help. When no dimension carries any signal there is nothing to fit: it says so
+and suggests nothing (equal weights are a fallback, never called fitted).
+
+:func:`salesanalysis.grading.learned.suggest_scorecard` learns a whole scorecard (points per
+factor, dimension weights) and calls it fitted only when it beats the team's rules on
+held-out deals by a stated margin; it shares :func:`check_out_path` and
+:func:`write_suggestion` with this module.
 """
 
 from __future__ import annotations
@@ -66,11 +72,23 @@ class WeightSuggestion:
     def improves(self) -> bool:
         """True when the fitted weights rank held-out deals better than the team's by at
         least :data:`MIN_AUC_GAIN` (smaller gaps are fold noise, not a better weighting)."""
-        return self.fitted_cv_auc - self.default_cv_auc >= MIN_AUC_GAIN
+        return (not self.no_signal
+                and self.fitted_cv_auc - self.default_cv_auc >= MIN_AUC_GAIN)
+
+    @property
+    def no_signal(self) -> bool:
+        """True when no dimension carries any signal in the history: nothing was fitted and
+        nothing is suggested (the weights shown are an equal-weights fallback)."""
+        return bool(getattr(self.fitter, "no_signal_", False))
 
     @property
     def message(self) -> str:
         """The verdict in plain words: adopt the fitted weights, or keep the team's."""
+        if self.no_signal:
+            return (f"No dimension score separates won from lost deals in this history "
+                    f"({self.n_won} won, {self.n_lost} lost): there is nothing to fit, so no "
+                    "weights are suggested; keep the team's weights and check the coverage "
+                    "of each dimension.")
         aucs = (f"cross-validated AUC {self.fitted_cv_auc:.3f} fitted against "
                 f"{self.default_cv_auc:.3f} for the team's weights, on {self.n_won} won and "
                 f"{self.n_lost} lost deals")
@@ -79,6 +97,34 @@ class WeightSuggestion:
                     "adopting the suggested weights.")
         return (f"The team's weights do as well as weights fitted to the history ({aucs}): "
                 "keep them; the differences in the table are within fold noise.")
+
+
+def check_out_path(out_path: str | Path | None, config_path: Path | None) -> None:
+    """Refuse to write a suggestion over the team's config or the shipped default."""
+    if out_path is None:
+        return
+    out = Path(out_path)
+    protected = [default_config_path("scoring.yaml")] + ([config_path] if config_path else [])
+    if any(out.resolve() == p.resolve() for p in protected):
+        raise ParameterError(
+            f"out_path {out} is the team's scoring config; suggestions never overwrite it, "
+            f"write them elsewhere, e.g. {out.with_name(out.stem + '.suggested.yaml')}"
+        )
+
+
+def write_suggestion(out_path: str | Path, text: str) -> Path:
+    """Write a suggested config atomically, after checking it loads as a valid config."""
+    written = Path(out_path)
+    written.parent.mkdir(parents=True, exist_ok=True)
+    tmp = written.with_name(written.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        load_scoring_config(tmp)  # the suggestion must load as a valid config
+    except Exception:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(written)
+    return written
 
 
 def _rounded_weights(w: pd.Series, digits: int = 3) -> dict[str, float]:
@@ -136,14 +182,7 @@ def suggest_weights(
     """
     config_path = Path(config) if isinstance(config, str | Path) else None
     source = config_path or default_config_path("scoring.yaml")
-    if out_path is not None:
-        out = Path(out_path)
-        protected = [default_config_path("scoring.yaml")] + ([config_path] if config_path else [])
-        if any(out.resolve() == p.resolve() for p in protected):
-            raise ParameterError(
-                f"out_path {out} is the team's scoring config; suggestions never overwrite it, "
-                f"write them elsewhere, e.g. {out.with_name(out.stem + '.suggested.yaml')}"
-            )
+    check_out_path(out_path, config_path)
     cfg = resolve_scoring_config(config)
     result = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of)
     if not result.sufficient:
@@ -172,7 +211,8 @@ def suggest_weights(
     raw = read_yaml(config_path) if config_path else read_yaml(source)
     raw = dict(raw or {})
     raw["weights"] = _rounded_weights(fitted_w)
-    header = (
+    header = ("# NO SUGGESTION: no dimension separates won from lost deals; equal weights are a\n"
+              "# fallback, not fitted. Keep the team's weights.\n") if fitter.no_signal_ else (
         "# SUGGESTED scoring weights - review before adopting; this file is a copy of\n"
         f"# {source} (config {config_hash(cfg)}) with the dimension weights fitted by\n"
         "# salesanalysis.grading.suggest_weights on closed deals graded as of their creation\n"
@@ -185,17 +225,8 @@ def suggest_weights(
     )
     text = header + yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
     written = None
-    if out_path is not None:
-        written = Path(out_path)
-        written.parent.mkdir(parents=True, exist_ok=True)
-        tmp = written.with_name(written.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        try:
-            load_scoring_config(tmp)  # the suggestion must load as a valid config
-        except Exception:
-            tmp.unlink(missing_ok=True)
-            raise
-        tmp.replace(written)
+    if out_path is not None and not fitter.no_signal_:  # equal weights are no suggestion
+        written = write_suggestion(out_path, text)
     return WeightSuggestion(
         table=table, default_weights=default_w.rename("weight"),
         fitted_weights=fitted_w.rename("weight"), default_cv_auc=fitter.default_cv_auc_,

@@ -73,7 +73,7 @@ def _fit_nonnegative_logistic(
 def _normalise(w: np.ndarray) -> np.ndarray:
     total = w.sum()
     if total <= 0:
-        # No dimension carries any signal: equal weights are the honest answer.
+        # No dimension carries any signal: equal weights, a fallback (see no_signal_).
         return np.full(len(w), 1.0 / len(w))
     return w / total
 
@@ -112,6 +112,9 @@ class DimensionWeightFitter(BaseEstimator):
         Mean out-of-fold AUC of the fitted weighted score.
     default_cv_auc_ : float
         Mean AUC of the default weighted score on the same test folds.
+    no_signal_ : bool
+        True when no dimension carries any signal (every coefficient 0): ``weights_`` are
+        then equal weights, a fallback that is never called fitted or suggested.
     fold_weights_ : pandas.DataFrame
         Weights fitted in each fold (their spread shows how stable the suggestion is).
     feature_names_in_ : numpy.ndarray
@@ -219,6 +222,8 @@ class DimensionWeightFitter(BaseEstimator):
         self.coef_ = coef
         self.intercept_ = intercept
         self.weights_ = pd.Series(_normalise(coef), index=names, name="weight")
+        # no dimension carries signal: the equal weights above are a fallback, not a fit
+        self.no_signal_ = bool(coef.sum() <= 0)
         self.cv_auc_ = float(np.nanmean(fold_aucs))
         self.default_cv_auc_ = float(np.nanmean(default_aucs))
         self.fold_weights_ = pd.DataFrame(fold_w, columns=names).rename_axis("fold")

@@ -23,6 +23,8 @@ lost deals.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -33,12 +35,23 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
-from salesanalysis.models.fields import categorical_mask, closed_deal_fields, model_frame
+from salesanalysis.formatting import format_number
+from salesanalysis.models.fields import (
+    categorical_mask,
+    closed_deal_fields,
+    field_label,
+    model_frame,
+    open_deal_fields,
+)
 from salesanalysis.models.folds import customer_folds
 from salesanalysis.store import Store, using_store
 
+#: How the model's figures are made, in words (every output that shows them says it).
+CROSS_SECTIONAL_TEXT = ("cross-sectional: every field known at a deal's creation, checked by "
+                        "cross-validation over the closed deals (no replay through time)")
 #: The candidate models, in the order they are tried (ties keep the first).
 MODEL_KINDS = ("hgb", "logistic")
 
@@ -58,6 +71,19 @@ def _candidate(kind: str, frame: pd.DataFrame, C: float, random_state: int):
         ])),
         ("logit", LogisticRegression(C=C, max_iter=2000)),
     ])
+
+
+def _one_thread(method):
+    """Run ``method`` with OpenMP on one thread: gradient boosting on a few thousand deals
+    spends more on starting and spinning threads than on work, and on a busy machine its
+    threads make each fit many times slower (the same choice as the leak check)."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 def _platt() -> LogisticRegression:
@@ -102,6 +128,11 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
         Deals learned from.
     base_rate_ : float
         Share of deals won.
+    references_ : dict
+        Typical value of each field (median number, most frequent level), against which
+        :meth:`top_factors` measures each deal's own value.
+    mode_ : str
+        How the figures are made (cross-sectional), in words.
     """
 
     def __init__(self, random_state: int = 0, cv: int = 5, min_outcomes: int = 50,
@@ -112,6 +143,7 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
         self.C = C
         self.kinds = kinds
 
+    @_one_thread
     def fit(self, X: pd.DataFrame, y: np.ndarray | pd.Series,
             groups: np.ndarray | pd.Series | None = None) -> FieldWinModel:
         """Fit on one row per closed deal.
@@ -175,6 +207,14 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
         self.classes_ = np.array([0, 1])
         self.n_won_, self.n_lost_ = n_won, n_lost
         self.base_rate_ = n_won / len(target)
+        # the typical value of each field (median number, most frequent level): a factor is
+        # how far the deal's own value moves the score away from the typical value's
+        self.references_ = {
+            c: (frame[c].mode(dropna=True).iloc[0] if c in self.levels_
+                else float(np.nanmedian(frame[c].to_numpy())) if frame[c].notna().any() else np.nan)
+            for c in frame.columns
+        }
+        self.mode_ = CROSS_SECTIONAL_TEXT
         return self
 
     def fit_store(self, store: Store | str) -> FieldWinModel:
@@ -191,6 +231,7 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
             frame[col] = pd.Categorical(values.where(values.isin(levels)), categories=levels)
         return frame
 
+    @_one_thread
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated ``[P(lost), P(won)]`` per row of raw fields."""
         score = self.estimator_.decision_function(self._frame(X))
@@ -199,3 +240,86 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
     def predict(self, X: pd.DataFrame) -> np.ndarray:
         """1 where the win probability is at least one half."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+    @_one_thread
+    def field_contributions(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Per row and source field: how much the deal's own value moves the model's score
+        (log-odds) away from what the field's typical value (:attr:`references_`) gives.
+
+        One column per field (a categorical field counts once, however many levels it has),
+        so the sign reads directly: positive means this value makes a win more likely than
+        the typical value does.
+        """
+        frame = self._frame(X)
+        base = np.asarray(self.estimator_.decision_function(frame), dtype=float)
+        out = {}
+        for col in frame.columns:  # one prediction per field, not per row
+            typical = frame.copy()
+            ref = self.references_[col]
+            if col in self.levels_:
+                typical[col] = pd.Categorical(np.full(len(frame), ref, dtype=object),
+                                              categories=self.levels_[col])
+            else:
+                typical[col] = ref
+            out[col] = base - np.asarray(self.estimator_.decision_function(typical), dtype=float)
+        return pd.DataFrame(out, index=X.index)
+
+    def top_factors(self, X: pd.DataFrame, n_factors: int = 3) -> pd.Series:
+        """The ``n_factors`` fields that move each deal's win probability most, in words
+        ("+ poutcome: success; - housing: yes"), a sign per field that says which way."""
+        contrib = self.field_contributions(X)
+        if contrib.shape[1] == 0 or len(X) == 0:
+            return pd.Series("", index=X.index, dtype=object)
+        values = contrib.to_numpy()
+        k = min(n_factors, values.shape[1])
+        top = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :k]
+        rows = np.arange(len(X))[:, None]
+        picked = values[rows, top]
+        names = list(contrib.columns)
+        shown = np.column_stack([_shown(X, c) for c in names])
+        labels = np.array([field_label(c) for c in names], dtype=object)
+        text = None
+        for j in range(k):  # a few positions, not records
+            part = (np.where(picked[:, j] >= 0, "+ ", "- ").astype(object) + labels[top[:, j]]
+                    + ": " + shown[rows[:, 0], top[:, j]])
+            # a field that moves nothing (the typical value itself) is not a factor
+            part = np.where(np.abs(picked[:, j]) < 1e-9, "", part)
+            text = part if text is None else np.where(part == "", text,
+                                                       np.where(text == "", part,
+                                                                text + "; " + part))
+        return pd.Series(text, index=X.index, dtype=object)
+
+    def predict_open(self, store: Store | str) -> pd.DataFrame:
+        """Win probability of every open deal of the store (no dates needed).
+
+        Returns
+        -------
+        DataFrame
+            ``opportunity_id``, ``customer_id``, ``name``, ``rep_id``, ``stage``, ``amount``,
+            ``created_date``, ``win_probability``, ``expected_value``, ``top_factors``.
+        """
+        with using_store(store, read_only=True) as st:
+            deals = open_deal_fields(st)
+        cols = ["opportunity_id", "customer_id", "name", "rep_id", "stage", "amount",
+                "created_date"]
+        out = deals[cols].copy()
+        if deals.empty:
+            for col, dtype in (("win_probability", float), ("expected_value", float),
+                               ("top_factors", object)):
+                out[col] = pd.Series(dtype=dtype)
+            return out
+        prob = self.predict_proba(deals)[:, 1]
+        out["win_probability"] = np.round(prob, 4)
+        out["expected_value"] = np.round(
+            pd.to_numeric(out["amount"]).to_numpy(dtype=float) * prob, 2)
+        out["top_factors"] = self.top_factors(deals).to_numpy()
+        return out.reset_index(drop=True)
+
+
+def _shown(X: pd.DataFrame, column: str) -> np.ndarray:
+    """A field's values as they read in a factor ("unknown" when blank)."""
+    values = X[column] if column in X.columns else pd.Series(np.nan, index=X.index)
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        text = format_number(pd.to_numeric(values).astype(float).to_numpy(), decimals=1)
+        return np.where(values.isna().to_numpy(), "unknown", np.asarray(text, dtype=object))
+    return values.astype("string").fillna("unknown").str.replace("_", " ").to_numpy(dtype=object)

@@ -51,6 +51,14 @@ def closed_deal_fields(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     return deals, rows[names].reset_index(drop=True)
 
 
+def open_deal_fields(store: Store) -> pd.DataFrame:
+    """Open deals with a customer (``opportunity_id``, ``customer_id``, ``name``, ``stage``,
+    ``amount``, ``created_date``) and their raw fields known at creation, in the columns of
+    :func:`closed_deal_fields` (no dates needed)."""
+    rows = store.query(load_sql("open_deal_fields"))
+    return rows.merge(custom_features(store), on="customer_id", how="left").reset_index(drop=True)
+
+
 def model_frame(fields: pd.DataFrame) -> pd.DataFrame:
     """Numbers as float64, other fields as ``category`` (blank a level, rare values folded)."""
     out = {}

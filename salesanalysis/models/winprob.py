@@ -34,7 +34,9 @@ from sklearn.preprocessing import StandardScaler
 
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
 from salesanalysis.features.customer import custom_features
+from salesanalysis.features.mode import analysis_mode
 from salesanalysis.models.deal_rows import SNAPSHOT_DAYS, open_opportunities, training_snapshots
+from salesanalysis.models.field_model import FieldWinModel
 from salesanalysis.models.fields import field_factor_texts, field_inputs, field_spec
 from salesanalysis.models.folds import customer_folds
 from salesanalysis.models.inputs import FEATURE_LABELS, display_values, model_inputs
@@ -121,6 +123,10 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
     dropped_inputs_ : list of str
         Inputs left out: empty ones, and those filled in for one outcome only (missing for
         most lost deals but not for won ones, or the reverse), which would leak the outcome.
+    mode_ : str
+        How the figures were made: dated snapshots, or (an export without dates) the
+        cross-sectional :class:`~salesanalysis.models.field_model.FieldWinModel` in
+        ``fallback_``, whose figures and predictions this model then gives.
     input_min_, input_max_ : numpy.ndarray
         Range of each input in training; inputs are clipped to it when predicting, so the
         linear model never extrapolates (e.g. to a deal older than any closed one).
@@ -266,12 +272,38 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         return self
 
     def fit_store(self, store: Store | str, as_of: date | str | None = None) -> WinProbabilityModel:
-        """Fit on snapshots of the store's deals closed on or before ``as_of``."""
+        """Fit on snapshots of the store's deals closed on or before ``as_of``.
+
+        A store without dates has no snapshots to take: the model then falls back to
+        :class:`~salesanalysis.models.field_model.FieldWinModel` (every field known at
+        creation, cross-validated; ``fallback_`` holds it, ``mode_`` says so) and predicts
+        through it.
+        """
+        with using_store(store, read_only=True) as st:
+            mode = analysis_mode(st, as_of)
+            if mode.cross_sectional:
+                return self._fit_fallback(st)
+        self.fallback_ = None
+        self.mode_ = mode.text
         snaps = training_snapshots(store, as_of, self.snapshot_days)
         if self.fields:
             snaps = snaps.merge(custom_features(store), on="customer_id", how="left")
         return self.fit(snaps, snaps["won"].to_numpy(), snaps["customer_id"].to_numpy(),
                         snaps["weight"].to_numpy())
+
+    def _fit_fallback(self, store: Store) -> WinProbabilityModel:
+        """Fit :class:`FieldWinModel` on an undated store and take its figures."""
+        model = FieldWinModel(random_state=self.random_state, cv=self.cv,
+                              min_outcomes=self.min_outcomes).fit_store(store)
+        self.fallback_ = model
+        self.mode_ = model.mode_ + f"; {model.model_kind_} picked by cross-validation"
+        self.cv_auc_, self.brier_, self.base_rate_ = model.cv_auc_, model.brier_, model.base_rate_
+        self.n_won_, self.n_lost_ = model.n_won_, model.n_lost_
+        self.feature_names_in_ = model.feature_names_in_
+        self.n_features_in_ = model.n_features_in_
+        self.classes_ = model.classes_
+        self.dropped_inputs_ = []
+        return self
 
     # -- predicting -----------------------------------------------------------------------
     def _inputs(self, X: pd.DataFrame) -> np.ndarray:
@@ -284,6 +316,8 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated ``[P(lost), P(won)]`` per row of an opportunities-with-features frame."""
+        if getattr(self, "fallback_", None) is not None:
+            return self.fallback_.predict_proba(X)
         logit = self.explainer_.decision_function(self._inputs(X))
         return self.calibrator_.predict_proba(logit[:, None])
 
@@ -293,6 +327,8 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
 
     def top_factors(self, X: pd.DataFrame) -> pd.Series:
         """The ``n_factors`` largest signed contributions per row, in plain words."""
+        if getattr(self, "fallback_", None) is not None:
+            return self.fallback_.top_factors(X, self.n_factors)
         values = self._inputs(X)
         pre = self.explainer_[:-1]
         z = pre.transform(values)
@@ -335,6 +371,10 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             ``created_date``, ``as_of``, ``win_probability`` (0-1), ``expected_value``
             (amount x probability), ``top_factors``; sorted by opportunity_id.
         """
+        if getattr(self, "fallback_", None) is not None:  # an export without dates
+            out = self.fallback_.predict_open(store)
+            out.insert(7, "as_of", None)  # cross-sectional: no day
+            return out
         with using_store(store, read_only=True) as st:
             day = resolve_as_of(st, as_of)
             frame = open_opportunities(st, day)

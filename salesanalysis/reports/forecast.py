@@ -5,7 +5,10 @@ Learns a calibrated win probability from the deals closed by month end
 applies it to the deals still open on the month's last day, and ranks them by expected value
 (amount x probability) with the factors that push each one up or down. With too little
 won/lost history the forecast is not made and the section says so plainly instead. Amounts,
-counts and dates of the message are written by :mod:`salesanalysis.formatting`.
+counts and dates of the message are written by :mod:`salesanalysis.formatting`. A store
+without dates gets a cross-sectional forecast (every field known when a deal opens,
+:class:`~salesanalysis.models.field_model.FieldWinModel`) of every open deal, and the message
+says so.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from datetime import date
 import pandas as pd
 
 from salesanalysis.exceptions import InsufficientHistoryError
+from salesanalysis.features import DATED, analysis_mode
 from salesanalysis.formatting import format_count, format_date, format_money
 from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.reports.messages import msg, noun
@@ -36,6 +40,7 @@ class DealForecast:
     message: str
     cv_auc: float | None = None
     brier: float | None = None
+    mode: str = DATED
 
     def top(self, n: int = 15) -> pd.DataFrame:
         """The ``n`` open deals with the highest expected value.
@@ -55,7 +60,7 @@ class DealForecast:
 @uses_store
 def open_deal_forecast(
     store: Store | str,
-    month: str,
+    month: str | None,
     team: str | None = None,
     random_state: int = 0,
     min_outcomes: int = 50,
@@ -68,7 +73,8 @@ def open_deal_forecast(
     store : Store or str
         The store (or its path, opened read-only).
     month : str
-        ``YYYY-MM``; the model learns from deals closed by its last day.
+        ``YYYY-MM``; the model learns from deals closed by its last day (ignored for a store
+        without dates: cross-sectional).
     team : str, optional
         Only deals of customers owned by reps of this team (the model learns from all).
     random_state : int
@@ -85,15 +91,25 @@ def open_deal_forecast(
         stage (at month end), amount, win_probability, expected_value, top_factors.
     """
     team = check_team(store, team)
-    as_of = month_bounds(month)[1]
+    mode = analysis_mode(store)
+    as_of = mode.as_of if mode.cross_sectional else month_bounds(month)[1]
     empty = pd.DataFrame(columns=COLUMNS)
     model = WinProbabilityModel(random_state=random_state, min_outcomes=min_outcomes)
     try:
         model.fit_store(store, as_of)
     except InsufficientHistoryError as exc:
-        return DealForecast(as_of, empty, msg("forecast.none", lang, reason=exc))
-    open_now = open_deals_at_month_end(store, month, team)
+        return DealForecast(as_of, empty, msg("forecast.none", lang, reason=exc), mode=mode.kind)
     scored = model.predict_open(store, as_of)
+    if mode.cross_sectional:  # no month end: every deal open in the export
+        open_now = scored[["opportunity_id", "stage", "customer_id"]]
+        if team is not None:
+            owned = store.query(load_sql("report_owners"))
+            ids = store.table("customers")[["customer_id", "owner_rep_id"]].merge(
+                owned, on="owner_rep_id", how="left")
+            open_now = open_now.loc[open_now["customer_id"].isin(
+                ids.loc[ids["team"] == team, "customer_id"])]
+    else:
+        open_now = open_deals_at_month_end(store, month, team)
     # the deal's own rep, else the customer's owner
     owners = store.query(load_sql("report_deal_owners"))
     deals = (
@@ -110,12 +126,19 @@ def open_deal_forecast(
     worth = msg("forecast.worth", lang, amount=format_money(deals["amount"].sum(), lang)) + (
         msg("forecast.unknown_amount", lang, n=format_count(no_amount, lang)) if no_amount else ""
     )
-    message = msg(
-        "forecast.message", lang,
-        deals=f"{format_count(len(deals), lang)} {noun('deal', len(deals), lang)}",
-        as_of=format_date(as_of, lang), worth=worth, expected=format_money(expected, lang),
-        auc=f"{model.cv_auc_:.2f}", brier=f"{model.brier_:.3f}",
-    )
+    deals_text = f"{format_count(len(deals), lang)} {noun('deal', len(deals), lang)}"
+    if mode.cross_sectional:
+        message = msg("truth.mode.cross_sectional", lang) + " " + msg(
+            "truth.forecast", lang, deals=deals_text, worth=worth,
+            expected=format_money(expected, lang), kind=model.fallback_.model_kind_,
+            auc=f"{model.cv_auc_:.2f}", brier=f"{model.brier_:.3f}")
+    else:
+        message = msg(
+            "forecast.message", lang, deals=deals_text,
+            as_of=format_date(as_of, lang), worth=worth, expected=format_money(expected, lang),
+            auc=f"{model.cv_auc_:.2f}", brier=f"{model.brier_:.3f}",
+        )
     if unscored:
         message += msg("forecast.unscored", lang, n=format_count(unscored, lang))
-    return DealForecast(as_of, deals, message, float(model.cv_auc_), float(model.brier_))
+    return DealForecast(as_of, deals, message, float(model.cv_auc_), float(model.brier_),
+                        mode=mode.kind)

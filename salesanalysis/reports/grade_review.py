@@ -4,7 +4,9 @@ Grades every customer as of the month's last day and as of the previous month's 
 (same scoring config, features known on each date), and returns the grade distribution with
 its change, the customers whose grade moved (with the reasons of the new grade), the A list,
 valuable existing customers whose orders or satisfaction are slipping, and what
-characterises each grade. Every number of its texts is written by
+characterises each grade. A store without dates is graded cross-sectionally (every customer
+as stored) and the section says so; movement since last month needs dates and is left out
+with one line saying why. Every number of its texts is written by
 :mod:`salesanalysis.formatting`.
 """
 
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesanalysis.features import CROSS_SECTIONAL, DATED, analysis_mode
 from salesanalysis.features.customer import customer_features
 from salesanalysis.formatting import format_count, format_date, format_money
 from salesanalysis.grading import (
@@ -25,6 +28,7 @@ from salesanalysis.grading import (
     grade_profiles,
     load_scoring_config,
 )
+from salesanalysis.grading.grader import with_custom_features
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.store import Store, load_sql, uses_store
@@ -36,7 +40,7 @@ from salesanalysis.vocab import GRADES
 class GradeReview:
     """Grades at the end of a month compared with the end of the month before."""
 
-    month: str
+    month: str | None
     as_of: date
     previous_as_of: date
     config_hash: str
@@ -46,6 +50,7 @@ class GradeReview:
     a_list: pd.DataFrame
     at_risk: pd.DataFrame
     profiles: pd.DataFrame
+    mode: str = DATED
 
     def largest_movements(self) -> pd.DataFrame:
         """Every grade movement, largest score change first (ups, downs and new customers
@@ -61,8 +66,20 @@ class GradeReview:
 
     def summary_text(self, lang: str = "en") -> str:
         """Plain-words summary of the section (Markdown) in ``lang``, singular and plural
-        right ("1 customer moved up")."""
+        right ("1 customer moved up"); cross-sectional grades say so and that movement needs
+        dates."""
         dist = self.distribution.set_index("grade")
+        if self.mode == CROSS_SECTIONAL:
+            n_risk = len(self.at_risk)
+            stake = self.at_risk["value_at_stake"].sum() if n_risk else 0.0
+            counts = ", ".join(f"{g} {format_count(dist.loc[g, 'customers'], lang)}" for g in GRADES)
+            return " ".join([
+                msg("truth.mode.cross_sectional", lang),
+                msg("truth.grades_summary", lang, config=self.config_hash, counts=counts,
+                    risk=f"{format_count(n_risk, lang)} {noun('valuable_customers_counted', n_risk, lang)}",
+                    stake=format_money(stake, lang)),
+                msg("truth.needs_time", lang, what=msg("truth.movement", lang)),
+            ])
         counts = ", ".join(
             f"{g} {format_count(dist.loc[g, 'customers'], lang)} "
             f"({_signed_count(dist.loc[g, 'change'], lang)})"
@@ -94,7 +111,7 @@ def _signed_count(value: float, lang: str = "en") -> str:
 @uses_store
 def grade_review(
     store: Store | str,
-    month: str,
+    month: str | None,
     team: str | None = None,
     config: str | Path | ScoringConfig | None = None,
     a_list_size: int | None = 20,
@@ -106,7 +123,8 @@ def grade_review(
     store : Store or str
         The store (or its path, opened read-only).
     month : str
-        ``YYYY-MM``.
+        ``YYYY-MM`` (ignored for a store without dates: the grades are then cross-sectional,
+        every customer as stored, and ``mode`` says so; movement needs dates and is empty).
     team : str, optional
         Only customers owned by reps of this team (grades are still computed over every
         customer, so a customer's grade does not depend on the filter).
@@ -121,11 +139,16 @@ def grade_review(
     """
     team = check_team(store, team)
     cfg = config if isinstance(config, ScoringConfig) else load_scoring_config(config)
-    as_of = month_bounds(month)[1]
-    previous_as_of = month_bounds(previous_month(month))[1]
-    features = customer_features(store, as_of)
+    mode = analysis_mode(store)
+    if mode.cross_sectional:  # no dates: every customer as stored, no month to compare with
+        as_of = previous_as_of = mode.as_of
+    else:
+        as_of = month_bounds(month)[1]
+        previous_as_of = month_bounds(previous_month(month))[1]
+    features = with_custom_features(store, customer_features(store, as_of), cfg)
     grades = grade_customers(features, cfg)
-    previous = grade_customers(customer_features(store, previous_as_of), cfg)
+    previous = grades.iloc[:0] if mode.cross_sectional else grade_customers(
+        with_custom_features(store, customer_features(store, previous_as_of), cfg), cfg)
 
     info = features[["customer_id", "name", "owner_rep_id"]].merge(
         store.query(load_sql("report_owners")),
@@ -146,6 +169,9 @@ def grade_review(
         "change": (now - before).to_numpy(),
     })
     movements = grade_changes(previous, grades, info)
+    if mode.cross_sectional:  # movement needs dates (summary_text says so)
+        distribution[["previous_month", "change"]] = pd.NA
+        movements = movements.iloc[:0]
     a_list = (
         grades.loc[grades["grade"] == "A", ["customer_id", "score", "reasons"]]
         .merge(info, on="customer_id", how="left")
@@ -162,4 +188,5 @@ def grade_review(
         grades=grades, distribution=distribution, movements=movements.reset_index(drop=True),
         a_list=a_list, at_risk=at_risk.reset_index(drop=True),
         profiles=grade_profiles(grades, features.loc[features["customer_id"].isin(keep)]),
+        mode=mode.kind,
     )

@@ -120,4 +120,19 @@ def test_thresholds_mode_uses_the_configured_cutoffs(config):
 def test_unfitted_grader_says_so_and_params_are_sklearn_style(config):
     with pytest.raises(ParameterError, match="not fitted yet"):
         Grader(config).transform(features(3))
-    assert clone(Grader(config)).get_params() == {"config": config}
+    assert clone(Grader(config)).get_params() == {"config": config, "cap_departed": True}
+
+
+def test_customers_that_have_left_are_never_graded_valuable(config):
+    feats = features(30)
+    feats["status"] = "active"
+    grader = Grader(config).fit(feats)
+    best = grader.transform(feats).sort_values("score").iloc[-1]["customer_id"]
+    feats.loc[feats["customer_id"] == best, "status"] = "churned"
+    graded = Grader(config).fit_transform(feats).set_index("customer_id")
+    assert graded.loc[best, "grade"] == "C"
+    assert graded.loc[best, "reasons"].startswith("customer has left (status churned)")
+    assert Grader(config).fit(feats).predict(feats)[feats["customer_id"].eq(best).to_numpy()][0] == "C"
+    # the backtest turns it off: a stored status has no history
+    kept = Grader(config, cap_departed=False).fit_transform(feats).set_index("customer_id")
+    assert kept.loc[best, "grade"] == "A"

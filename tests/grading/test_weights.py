@@ -206,3 +206,11 @@ def test_fitted_weights_recover_the_planted_effects_a_value_heavy_team_misses(sa
     fitted = s.fitted_weights
     assert fitted["customer_value"] < 0.6 - 0.3
     assert fitted["industry_potential"] + fitted["need_urgency"] > 0.2 + 0.2
+
+
+def test_no_signal_is_a_fallback_never_called_fitted():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({d: np.full(200, 50.0) for d in DIMENSIONS})
+    fitter = DimensionWeightFitter(cv=3).fit(X, rng.integers(0, 2, 200))
+    assert fitter.no_signal_
+    assert np.allclose(fitter.weights_, 0.25)

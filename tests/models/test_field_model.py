@@ -49,3 +49,19 @@ def test_refuses_below_the_stated_minimum_of_outcomes():
         FieldWinModel().fit(fields.iloc[:60], np.r_[np.ones(10), np.zeros(50)])
     with pytest.raises(ParameterError, match="kinds"):
         FieldWinModel(kinds=("forest",)).fit(fields, won)
+
+
+def test_factors_in_words_one_per_source_field_with_signs_that_make_sense():
+    fields, won, groups = _deals(1500)
+    for kind in ("logistic", "hgb"):
+        model = FieldWinModel(kinds=(kind,)).fit(fields, won, groups)
+        new = pd.DataFrame({"custom_job": ["retired", "admin"], "custom_age": [75.0, 20.0],
+                            "custom_noise": ["x", "x"]})
+        contrib = model.field_contributions(new)
+        assert list(contrib.columns) == ["custom_job", "custom_age", "custom_noise"]
+        assert contrib.loc[0, "custom_job"] > 0.3 > contrib.loc[1, "custom_job"]
+        assert contrib.loc[0, "custom_age"] > 0 > contrib.loc[1, "custom_age"]
+        texts = model.top_factors(new, n_factors=2)
+        assert "+ job: retired" in texts[0] and "+ age: 75" in texts[0]
+        assert "- age: 20" in texts[1]
+        assert texts.str.count("job").max() == 1  # one factor per source field
