@@ -11,6 +11,10 @@ top-level package exports only the store and the exception types (importing it s
 docs/architecture.md has the module map.
 """
 
+import sys as _sys
+
+from pandas import __version__ as _pandas_version
+
 from salesanalysis.exceptions import (
     ConfigError,
     InsufficientHistoryError,
@@ -23,6 +27,12 @@ from salesanalysis.exceptions import (
     StoreError,
 )
 from salesanalysis.store import SCHEMA_VERSION, Store, open_store, resolve_as_of, using_store
+
+# pandera (intake) imports pyspark.pandas whenever pyspark is installed (the `spark` extra);
+# with pandas >= 3 that import fails anyway, after ~2 s and a FutureWarning on stderr, in every
+# process (CLI, report kernels). Fail it at once: salesanalysis uses only pyspark.sql.
+if int(_pandas_version.split(".")[0]) >= 3:
+    _sys.modules.setdefault("pyspark.pandas", None)  # type: ignore[arg-type]
 
 __version__ = "0.1.0"
 

@@ -27,6 +27,9 @@ DEFERRED_IMPORTS = {
         "salesanalysis.grading", "salesanalysis.reports.parameters", "salesanalysis.reports.runner",
         "salesanalysis.models.leaks",
     },
+    "salesanalysis/cli/personas.py": {"salesanalysis.personas", "salesanalysis.personas.profiles"},
+    "salesanalysis/cli/schedule.py": {"salesanalysis.schedule.runner"},
+    "salesanalysis/store/spark.py": {"pyspark.sql"},  # optional extra, only for --engine spark
 }
 
 

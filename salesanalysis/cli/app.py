@@ -23,9 +23,11 @@ from salesanalysis.exceptions import ParameterError, SalesAnalysisError
 from salesanalysis.formatting import format_count, format_date
 from salesanalysis.intake.pipeline import import_files
 from salesanalysis.intake.template import write_template
+from salesanalysis.intake.undo import batch_list_text, list_batches, undo_batches
 from salesanalysis.reports.workbooks import export_grades, grade_owners
 from salesanalysis.sample.builder import generate_sample, load_sample, write_sample_csv
 from salesanalysis.store import CANONICAL_TABLES, Store, default_db_path, using_store
+from salesanalysis.store.engines import make_engine, use_engine
 from salesanalysis.vocab import GRADES
 
 app = typer.Typer(
@@ -39,6 +41,8 @@ app = typer.Typer(
 
 class _State:
     db: Path = default_db_path()
+    engine: str = "duckdb"  # where the store's queries run (--engine), and its --tables
+    tables: str | None = None
 
 
 state = _State()
@@ -46,6 +50,7 @@ state = _State()
 
 @app.callback()
 def _global(
+    ctx: typer.Context,
     db: Annotated[
         Path | None,
         typer.Option(
@@ -54,8 +59,23 @@ def _global(
             help="DuckDB store (default data/sales.duckdb, or $SALESANALYSIS_DB).",
         ),
     ] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option("--engine", envvar="SALESANALYSIS_ENGINE",
+                     help="Where the store's queries run: duckdb (default) or spark."),
+    ] = None,
+    tables: Annotated[
+        str | None,
+        typer.Option("--tables", envvar="SALESANALYSIS_TABLES", metavar="DIR_OR_DATABASE",
+                     help="For --engine spark: Parquet folder (salesanalysis export) or "
+                          "Spark database of the canonical tables."),
+    ] = None,
 ) -> None:
     state.db = db or default_db_path()
+    state.engine, state.tables = (engine or "duckdb").strip().lower(), tables
+    make_engine(state.engine, tables)  # a bad name, or Spark without its needs: one line now
+    use_engine(state.engine, tables)  # stores the command opens use it, until it ends
+    ctx.call_on_close(use_engine)
 
 
 def echo(line: str) -> None:
@@ -138,7 +158,9 @@ def _load_sample(
 
 @app.command("import")
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="CSV or XLSX files to import.")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="CSV or XLSX files to import.")
+    ] = None,
     mapping: Annotated[
         Path | None, typer.Option(help="Column mapping YAML (default: built-in template aliases).")
     ] = None,
@@ -150,8 +172,33 @@ def import_cmd(
         typer.Option(help="Text encoding of the CSV files, e.g. cp1252, gb18030, utf-8 "
                           "(default: detected; the summary says which was used)."),
     ] = None,
+    undo: Annotated[
+        list[str] | None,
+        typer.Option("--undo", metavar="BATCH",
+                     help="Take an import batch back (repeatable: several at once, latest "
+                          "first); ids as --list shows them."),
+    ] = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the import batches (id, file, table, when, "
+                                          "counts, undone).")
+    ] = False,
 ) -> None:
-    """Import CRM/Excel exports through a mapping; bad rows are quarantined with reasons."""
+    """Import CRM/Excel exports through a mapping; bad rows are quarantined with reasons.
+
+    ``--list`` shows the import batches; ``--undo BATCH`` takes one back (restores what it
+    overwrote, removes what it added, its rejected and flagged rows included)."""
+    if list_ or undo:
+        if files:
+            raise ParameterError("give files to import, or --list / --undo, not both")
+        with using_store(state.db) as store:
+            if undo:
+                echo(str(undo_batches(store, undo)))
+            if list_:
+                echo(batch_list_text(list_batches(store)))
+        return
+    if not files:
+        raise ParameterError("no files given; pass one or more .csv or .xlsx files "
+                             "(or --list, --undo BATCH)")
     new_store = not state.db.exists()
     try:
         with Store(state.db, create=True) as store:  # an import may start a new store
@@ -197,12 +244,15 @@ def score(
         grades = score_store(store, config=config, as_of=as_of)
         owners = grade_owners(store)
     counts = grades["grade"].value_counts().reindex(list(GRADES), fill_value=0)
+    mode = grades.attrs["mode"]
+    when = ("cross-sectionally (the export has no dates)" if mode.cross_sectional
+            else f"as of {format_date(grades['as_of'].iloc[0])}")
     echo(
-        f"graded {format_count(len(grades))} customers as of "
-        f"{format_date(grades['as_of'].iloc[0])} (config {grades['config_hash'].iloc[0]}): "
+        f"graded {format_count(len(grades))} customers {when} "
+        f"(config {grades['config_hash'].iloc[0]}): "
         + ", ".join(f"{g} {format_count(n)}" for g, n in counts.items())
     )
-    for note in grades.attrs.get("notes", []):  # coverage per dimension, left out, ties
+    for note in grades.attrs.get("notes", []):  # mode, coverage per dimension, left out, ties
         echo(f"  {note}")
     if out is not None:
         echo(f"wrote {export_grades(grades, out, owners=owners, lang=lang)}")

@@ -35,6 +35,7 @@ from salesanalysis.formatting import (
 )
 from salesanalysis.reports.kpis import format_kpi_value, kpi_unit
 from salesanalysis.reports.messages import msg, noun
+from salesanalysis.reports.tables import unknown_in
 from salesanalysis.reports.typeface import CJK_FAMILY
 from salesanalysis.vocab import labels
 
@@ -254,7 +255,7 @@ def plot_performance(frame: pd.DataFrame, by: str = "rep", top: int = 15, lang: 
     if label_column not in frame.columns:
         label_column = frame.columns[0]
     shown = frame.head(top).copy()
-    shown["who"] = shown[label_column].astype(str)
+    shown["who"] = unknown_in(shown[label_column].astype(str), lang)
     if by == "rep" and "rep_id" in shown.columns:  # two reps may share a name
         dup = shown["who"].duplicated(keep=False)
         shown.loc[dup, "who"] = shown.loc[dup, "who"] + " (" + shown.loc[dup, "rep_id"].astype(str) + ")"

@@ -26,6 +26,7 @@ from salesanalysis.formatting import (
 from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg, noun
+from salesanalysis.store.scope import UNKNOWN
 from salesanalysis.vocab import label
 
 #: Columns shown as percentages by :func:`style_table` (by name prefix).
@@ -70,6 +71,8 @@ def format_table(
     out = frame.copy()
     for column in frame.columns:
         series = frame[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[column] = series = unknown_in(series, lang)
         if column in money:
             out[column] = format_money(series, lang)
         elif column == "movement":
@@ -90,6 +93,14 @@ def format_table(
         elif pd.api.types.is_integer_dtype(series):
             out[column] = format_count(series, lang)
     return out
+
+
+def unknown_in(values: pd.Series, lang: str = "en") -> pd.Series:
+    """``values`` with the store's "not recorded" label (:data:`salesanalysis.store.scope.
+    UNKNOWN`, used for deals without industry, rep or team) in the report language."""
+    if lang == "en":
+        return values
+    return values.where(values != UNKNOWN, msg("values.not_recorded", lang))
 
 
 def _shares(series: pd.Series, lang: str) -> pd.Series:

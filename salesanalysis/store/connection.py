@@ -12,8 +12,8 @@ run time and are DuckDB's own. They are the only SQL outside ``sql/``:
 - catalogue reads: ``information_schema.tables`` / ``.columns``, ``duckdb_constraints()``
   (:meth:`Store.schema_version`, :meth:`Store.columns`, :meth:`Store.primary_key`; and
   ``duckdb_columns()`` in :mod:`.schema`);
-- ``SELECT * FROM <table> ORDER BY <key>``, ``SELECT count(*) FROM <table>``, the union of
-  ``max(<date column>)`` of :meth:`Store.latest_date`;
+- ``SELECT * FROM <table> ORDER BY <key>``, ``SELECT count(*) FROM <table>`` (the union of
+  :meth:`Store.latest_date` is :func:`.translate.latest_date_sql`, run on the engine);
 - writes of a registered DataFrame view: ``INSERT [OR REPLACE] INTO <table> (<cols>) SELECT
   ... FROM <view>`` (DuckDB-only ``OR REPLACE``), ``DELETE FROM <table> [WHERE <col> = ?]``
   (:meth:`Store.upsert`, :meth:`Store.replace_tables`, :meth:`Store.replace_where`);
@@ -21,7 +21,8 @@ run time and are DuckDB's own. They are the only SQL outside ``sql/``:
 
 A store file another process has open (an import or report running) is waited for, saying
 so once, up to :data:`LOCK_TIMEOUT` seconds (``SALESANALYSIS_LOCK_TIMEOUT``), then refused
-with a message naming the holder.
+with a message naming the holder. :meth:`Store.read` runs a named query on the store's engine
+(:mod:`.engines`: DuckDB, or Spark over tables kept elsewhere).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ import duckdb
 import pandas as pd
 
 from salesanalysis.exceptions import SchemaVersionError, StoreError
+from salesanalysis.store.engines import Engine, make_engine, record_engine
 from salesanalysis.store.queries import load_sql
-from salesanalysis.store.schema import DATED_COLUMNS, MIGRATIONS, SCHEMA_VERSION
+from salesanalysis.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 #: Default store path (relative to the working directory) when neither ``--db`` nor
 #: ``SALESANALYSIS_DB`` is given.
@@ -106,6 +108,8 @@ class Store:
         that tells the user to run ``salesanalysis init``.
     read_only : bool, default False
         Open without write access (several readers may share the file).
+    engine, tables : optional
+        Where :meth:`read` runs queries (:func:`.engines.make_engine`; default DuckDB).
 
     Examples
     --------
@@ -115,9 +119,11 @@ class Store:
     """
 
     def __init__(
-        self, path: str | Path | None = None, *, create: bool = False, read_only: bool = False
+        self, path: str | Path | None = None, *, create: bool = False, read_only: bool = False,
+        engine: str | Engine | None = None, tables: str | Path | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_db_path()
+        self.engine = make_engine(engine, tables)
         in_memory = str(self.path) == ":memory:"
         if not in_memory and not self.path.exists():
             if not create:
@@ -132,6 +138,8 @@ class Store:
             first = str(exc).splitlines()[0]
             raise StoreError(f"{self.path}: cannot open the store: {first}") from exc
         self._migrate(read_only=read_only)
+        if not read_only:  # derived tables written now say which engine and tables fed them
+            record_engine(self)
 
     # -- lifecycle ------------------------------------------------------------------------
     def close(self) -> None:
@@ -259,6 +267,11 @@ class Store:
         """Run ``sql`` and return the result as a DataFrame."""
         return self.con.execute(sql, params).df()
 
+    def read(self, name: str, params: Sequence | dict | None = None,
+             frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:  # fmt: skip
+        """Run ``sql/<name>.sql`` on the store's engine; ``frames`` are relations it reads."""
+        return self.engine.read(self, name, params, frames)
+
     def table(self, name: str) -> pd.DataFrame:
         """Return a whole table, ordered by its primary key (stable output)."""
         cols = self.columns(name)
@@ -337,28 +350,25 @@ class Store:
 
     def latest_date(self) -> date | None:
         """The latest date found in the dated tables (the default ``as_of``), or None."""
-        parts = [
-            f"SELECT max({col}) AS d FROM {table}"
-            for table, cols in DATED_COLUMNS.items()
-            for col in cols
-        ]
-        return self.scalar(f"SELECT max(d) FROM ({' UNION ALL '.join(parts)})")
+        return self.engine.latest_date(self)
 
 
 def open_store(
-    store: Store | str | Path | None = None, *, read_only: bool = False
+    store: Store | str | Path | None = None, *, read_only: bool = False,
+    engine: str | Engine | None = None, tables: str | Path | None = None,
 ) -> Store:
     """Return ``store`` itself when it is already a :class:`Store`, else open the path.
 
     The caller owns a store opened here; prefer :func:`using_store`, which closes it."""
     if isinstance(store, Store):
         return store
-    return Store(store, read_only=read_only)
+    return Store(store, read_only=read_only, engine=engine, tables=tables)
 
 
 @contextmanager
 def using_store(
-    store: Store | str | Path | None = None, *, read_only: bool = False
+    store: Store | str | Path | None = None, *, read_only: bool = False,
+    engine: str | Engine | None = None, tables: str | Path | None = None,
 ) -> Iterator[Store]:
     """The one way functions get at a store: ``with using_store(store) as st: ...``.
 
@@ -369,7 +379,7 @@ def using_store(
     if isinstance(store, Store):
         yield store
         return
-    opened = Store(store, read_only=read_only)
+    opened = Store(store, read_only=read_only, engine=engine, tables=tables)
     try:
         yield opened
     finally:

@@ -107,8 +107,9 @@ MEANINGS: dict[str, tuple[str, dict[str, str]]] = {
         "feedback": "what came of it",
         "objection": "an objection the customer raised",
         "response": "how we answered it",
-        "updated_at": "when tracking last changed it",
-        "updated_from": "hash of the workbook that last changed it (`track`)",
+        "updated_at": "when a plan or tracking last changed it",
+        "updated_from": "what last changed it: `<workbook file name>@<sha256 prefix>` (`track`) "
+                        "or `plan:<plan_id>` (`plan`)",
     }),
     "custom_attributes": ("one row per source column an import did not place, per record", {
         "table_name": "the canonical table of the record",
@@ -120,7 +121,8 @@ MEANINGS: dict[str, tuple[str, dict[str, str]]] = {
                  "mapping's `known:`; never used by grades, backtests or models)",
     }),
     "schema_info": ("store settings", {
-        "key": "schema_version, currency",
+        "key": "schema_version, currency; engine, engine_tables (the engine and tables the "
+               "store was last written with, e.g. spark and a Parquet folder; none = duckdb)",
         "value": "the setting's value",
     }),
     "import_batches": ("one row per imported file and table", {
@@ -139,8 +141,8 @@ MEANINGS: dict[str, tuple[str, dict[str, str]]] = {
     "batch_changes": ("one row per record an import inserted or updated", {
         "batch_id": "the import",
         "table_name": "the record's table",
-        "record_id": "the record's key",
-        "change": "insert or update",
+        "record_id": "the record's key (a custom attribute's: JSON of table, record, attribute)",
+        "change": "insert or update (a flag or rejection the import replaced: update)",
         "before_row": "the record before the import, JSON (empty for an insert)",
     }),
     "rejected_rows": ("one row per source row an import refused", {
@@ -174,7 +176,8 @@ MEANINGS: dict[str, tuple[str, dict[str, str]]] = {
         "as_of": "date of the assignment",
         "config_hash": "hash of the persona config",
         "persona_id": "the persona's number",
-        "persona_name": "the persona's name",
+        "persona_name": "the persona's name (English)",
+        "persona_name_zh": "the persona's name in Chinese",
         "model_hash": "the stored model (`models`) that assigned it",
     }),
     "tags": ("one row per piece of evidence for a customer's tag", {

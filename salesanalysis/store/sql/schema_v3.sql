@@ -6,13 +6,16 @@
 
 -- One row per record a batch inserted or updated. `before_row` is the JSON of the record as it
 -- was before the batch (NULL when the batch inserted it); undo restores it or deletes the record.
+-- Custom attributes: table_name 'custom_attributes', record_id the JSON of the attribute's key;
+-- flags and rejections of earlier imports a batch replaced: 'update' with the row they were.
+-- (batch_id, table_name, record_id) is unique, kept so by the writes (intake_*): no index, as
+-- an index would cost a 1,000,000-row import ten times the time of writing its changes.
 CREATE TABLE IF NOT EXISTS batch_changes (
     batch_id   VARCHAR NOT NULL,
     table_name VARCHAR NOT NULL,
     record_id  VARCHAR NOT NULL,
     change     VARCHAR NOT NULL CHECK (change IN ('insert', 'update')),
-    before_row VARCHAR,
-    PRIMARY KEY (batch_id, table_name, record_id)
+    before_row VARCHAR
 );
 ALTER TABLE import_batches ADD COLUMN undone_at TIMESTAMP;
 
@@ -49,6 +52,7 @@ CREATE TABLE IF NOT EXISTS tags (
     matched      VARCHAR
 );
 ALTER TABLE personas ADD COLUMN model_hash VARCHAR;
+ALTER TABLE personas ADD COLUMN persona_name_zh VARCHAR;
 
 -- playbook: one row per plan; actions point at it through actions.plan_id -------------------------
 
@@ -63,7 +67,8 @@ CREATE TABLE IF NOT EXISTS plans (
     n_customers      INTEGER,
     n_actions        INTEGER
 );
--- Tracking: when an action was last updated and from which workbook (file hash), so a second
+-- Tracking: when an action was last updated and from which workbook (`<file name>@<sha256 prefix>`,
+-- or `plan:<plan_id>` for a plan), so a second
 -- `track` of the same file changes nothing and an edit in two workbooks is reported.
 ALTER TABLE actions ADD COLUMN updated_at TIMESTAMP;
 ALTER TABLE actions ADD COLUMN updated_from VARCHAR;
