@@ -90,7 +90,10 @@ def coverage_notes(coverage: pd.DataFrame, config: ScoringConfig, used: ScoringC
             f"{', '.join(empty)}; weights renormalised to "
             + ", ".join(f"{d} {w[d] / total:.0%}" for d in DIMENSIONS if w[d] > 0))
     elif empty:
-        lines.append(f"no customer has data for any dimension: {', '.join(empty)}")
+        lines.append(f"no customer has data for any dimension: {', '.join(empty)}; the rules "
+                     "read no field of this data: learn a scorecard from its closed deals with "
+                     "`salesanalysis report tune_weights -p scorecard_out=scoring.learned.yaml`, "
+                     "then `salesanalysis score --config scoring.learned.yaml`")
     return lines
 
 
@@ -106,6 +109,10 @@ def separate_ties(score: np.ndarray, cuts: dict[str, float],
     if grading.method != "quantiles" or len(score) == 0 or not np.isfinite(cuts["A"]):
         return cuts, []
     distinct = np.unique(score)[::-1]  # highest first
+    if len(distinct) == 1:  # nothing sets any customer apart: all in the middle grade
+        return {"A": float("inf"), "B": float(distinct[0])}, [
+            f"all {len(score):,} customers have the same score {distinct[0]:g}: all graded B "
+            "(nothing in the data sets one apart); grades A and C empty"]
     if len(distinct) < 3:
         grades = np.where(score >= cuts["A"], 0, np.where(score >= cuts["B"], 1, 2))
         empty = [GRADES[i] for i in range(3) if not (grades == i).any()]

@@ -47,6 +47,7 @@ from salesanalysis.models.fields import (
     open_deal_fields,
 )
 from salesanalysis.models.folds import customer_folds
+from salesanalysis.models.inputs import VALUE_WORDS
 from salesanalysis.store import Store, using_store
 
 #: How the model's figures are made, in words (every output that shows them says it).
@@ -264,9 +265,10 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
             out[col] = base - np.asarray(self.estimator_.decision_function(typical), dtype=float)
         return pd.DataFrame(out, index=X.index)
 
-    def top_factors(self, X: pd.DataFrame, n_factors: int = 3) -> pd.Series:
+    def top_factors(self, X: pd.DataFrame, n_factors: int = 3, lang: str = "en") -> pd.Series:
         """The ``n_factors`` fields that move each deal's win probability most, in words
         ("+ poutcome: success; - housing: yes"), a sign per field that says which way."""
+        words = VALUE_WORDS[lang]
         contrib = self.field_contributions(X)
         if contrib.shape[1] == 0 or len(X) == 0:
             return pd.Series("", index=X.index, dtype=object)
@@ -281,15 +283,15 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
         text = None
         for j in range(k):  # a few positions, not records
             part = (np.where(picked[:, j] >= 0, "+ ", "- ").astype(object) + labels[top[:, j]]
-                    + ": " + shown[rows[:, 0], top[:, j]])
+                    + words["colon"] + shown[rows[:, 0], top[:, j]])
             # a field that moves nothing (the typical value itself) is not a factor
             part = np.where(np.abs(picked[:, j]) < 1e-9, "", part)
             text = part if text is None else np.where(part == "", text,
                                                        np.where(text == "", part,
-                                                                text + "; " + part))
+                                                                text + words["sep"] + part))
         return pd.Series(text, index=X.index, dtype=object)
 
-    def predict_open(self, store: Store | str) -> pd.DataFrame:
+    def predict_open(self, store: Store | str, lang: str = "en") -> pd.DataFrame:
         """Win probability of every open deal of the store (no dates needed).
 
         Returns
@@ -312,7 +314,7 @@ class FieldWinModel(ClassifierMixin, BaseEstimator):
         out["win_probability"] = np.round(prob, 4)
         out["expected_value"] = np.round(
             pd.to_numeric(out["amount"]).to_numpy(dtype=float) * prob, 2)
-        out["top_factors"] = self.top_factors(deals).to_numpy()
+        out["top_factors"] = self.top_factors(deals, lang=lang).to_numpy()
         return out.reset_index(drop=True)
 
 

@@ -39,7 +39,13 @@ from salesanalysis.models.deal_rows import SNAPSHOT_DAYS, open_opportunities, tr
 from salesanalysis.models.field_model import FieldWinModel
 from salesanalysis.models.fields import field_factor_texts, field_inputs, field_spec
 from salesanalysis.models.folds import customer_folds
-from salesanalysis.models.inputs import FEATURE_LABELS, display_values, model_inputs
+from salesanalysis.models.inputs import (
+    FEATURE_LABELS,
+    VALUE_WORDS,
+    display_values,
+    feature_label,
+    model_inputs,
+)
 from salesanalysis.store import Store, resolve_as_of, using_store
 
 #: An input whose missing share differs by more than this between won and lost deals is
@@ -325,10 +331,11 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         """1 where the win probability is at least one half."""
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
 
-    def top_factors(self, X: pd.DataFrame) -> pd.Series:
-        """The ``n_factors`` largest signed contributions per row, in plain words."""
+    def top_factors(self, X: pd.DataFrame, lang: str = "en") -> pd.Series:
+        """The ``n_factors`` largest signed contributions per row, in plain words (``lang``)."""
         if getattr(self, "fallback_", None) is not None:
-            return self.fallback_.top_factors(X, self.n_factors)
+            return self.fallback_.top_factors(X, self.n_factors, lang)
+        words = VALUE_WORDS[lang]
         values = self._inputs(X)
         pre = self.explainer_[:-1]
         z = pre.transform(values)
@@ -340,9 +347,10 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         names = list(self.feature_names_in_)
         extra = [c for c in names if c not in FEATURE_LABELS]
         extra_labels, extra_shown = field_factor_texts(X, extra)
-        label_of = FEATURE_LABELS | dict(zip(extra, extra_labels, strict=True))
+        label_of = {c: feature_label(c, lang) for c in names if c in FEATURE_LABELS} | dict(
+            zip(extra, extra_labels, strict=True))
         labels = np.array([label_of[c] for c in names], dtype=object)
-        shown = display_values(X, names)
+        shown = display_values(X, names, lang)
         if extra:
             shown[:, [names.index(c) for c in extra]] = extra_shown
         parts = []
@@ -351,18 +359,20 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             parts.append(
                 pd.Series(sign, dtype=object)
                 + pd.Series(labels[top[:, j]], dtype=object)
-                + ": "
+                + words["colon"]
                 + pd.Series(shown[rows[:, 0], top[:, j]], dtype=object)
             )
         if not parts:
             return pd.Series("", index=X.index, dtype=object)
         text = parts[0]
         for p in parts[1:]:
-            text = text + "; " + p
+            text = text + words["sep"] + p
         return pd.Series(text.to_numpy(), index=X.index, dtype=object)
 
-    def predict_open(self, store: Store | str, as_of: date | str | None = None) -> pd.DataFrame:
-        """Win probability of every deal open on ``as_of`` (default: latest date in the data).
+    def predict_open(self, store: Store | str, as_of: date | str | None = None,
+                     lang: str = "en") -> pd.DataFrame:
+        """Win probability of every deal open on ``as_of`` (default: latest date in the data),
+        with its factors in ``lang``.
 
         Returns
         -------
@@ -372,7 +382,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             (amount x probability), ``top_factors``; sorted by opportunity_id.
         """
         if getattr(self, "fallback_", None) is not None:  # an export without dates
-            out = self.fallback_.predict_open(store)
+            out = self.fallback_.predict_open(store, lang)
             out.insert(7, "as_of", None)  # cross-sectional: no day
             return out
         with using_store(store, read_only=True) as st:
@@ -393,5 +403,5 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         prob = self.predict_proba(frame)[:, 1]
         out["win_probability"] = np.round(prob, 4)
         out["expected_value"] = np.round(pd.to_numeric(out["amount"]).to_numpy(dtype=float) * prob, 2)
-        out["top_factors"] = self.top_factors(frame).to_numpy()
+        out["top_factors"] = self.top_factors(frame, lang).to_numpy()
         return out.reset_index(drop=True)

@@ -99,7 +99,7 @@ def open_deal_forecast(
         model.fit_store(store, as_of)
     except InsufficientHistoryError as exc:
         return DealForecast(as_of, empty, msg("forecast.none", lang, reason=exc), mode=mode.kind)
-    scored = model.predict_open(store, as_of)
+    scored = model.predict_open(store, as_of, lang=lang)
     if mode.cross_sectional:  # no month end: every deal open in the export
         open_now = scored[["opportunity_id", "stage", "customer_id"]]
         if team is not None:

@@ -31,6 +31,7 @@ from salesanalysis.grading import (
 from salesanalysis.grading.grader import with_custom_features
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.reports.messages import msg, noun
+from salesanalysis.reports.risk_words import risk_reasons
 from salesanalysis.store import Store, load_sql, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, previous_month
 from salesanalysis.vocab import GRADES
@@ -115,6 +116,7 @@ def grade_review(
     team: str | None = None,
     config: str | Path | ScoringConfig | None = None,
     a_list_size: int | None = 20,
+    lang: str = "en",
 ) -> GradeReview:
     """Grade customers at the end of ``month`` and of the month before, and compare.
 
@@ -132,6 +134,8 @@ def grade_review(
         Scoring configuration; default the shipped one.
     a_list_size : int or None
         How many A customers to list (highest score first); None = all of them.
+    lang : {"en", "zh"}
+        Language of the reasons (the config hash is the same in both).
 
     Returns
     -------
@@ -139,6 +143,7 @@ def grade_review(
     """
     team = check_team(store, team)
     cfg = config if isinstance(config, ScoringConfig) else load_scoring_config(config)
+    cfg = cfg.model_copy(update={"reasons": cfg.reasons.model_copy(update={"lang": lang})})
     mode = analysis_mode(store)
     if mode.cross_sectional:  # no dates: every customer as stored, no month to compare with
         as_of = previous_as_of = mode.as_of
@@ -181,6 +186,7 @@ def grade_review(
     )
     risk = at_risk_customers(features.loc[features["customer_id"].isin(keep)], grades)
     risk = risk.merge(info[["customer_id", "owner"]], on="customer_id", how="left")
+    risk["reason"] = risk_reasons(risk, features, lang)
     at_risk = risk[["customer_id", "name", "owner", "grade", "value_at_stake", "reason"]]
     return GradeReview(
         month=month, as_of=as_of, previous_as_of=previous_as_of,

@@ -156,11 +156,19 @@ def run_report(
     with using_store(db) as store:
         db_path = store.path.resolve()
         reap_stale_runs(store, db_path)
-        if weekly:
+        if _undated(store):
+            if name in PERIOD_REPORTS:
+                raise ParameterError(
+                    f"{name} compares periods, and {db_path.name} has no dated data (the export "
+                    "has no dates); the cross-sectional reports are "
+                    + ", ".join(r for r in reports if r not in PERIOD_REPORTS))
+            period = CROSS_SECTIONAL
+        elif weekly:
             period = parse_week(week) if week else latest_complete_week(store)
         else:
             period = str(parse_month(month)) if month else latest_complete_month(store)
-        _check_period(store, period)
+        if period != CROSS_SECTIONAL:
+            _check_period(store, period)
         if params.get("team"):  # data-dependent: the team must exist in this store
             check_team(store, params["team"])
     with holding_run(db_path, run_id):
@@ -169,6 +177,17 @@ def run_report(
                        json.dumps(params, sort_keys=True, default=str))
         return _render(name, notebook, declared, params, period=period, run_id=run_id,
                        db_path=db_path, reports_dir=Path(reports_dir), progress=progress)
+
+
+#: The folder and period of reports rendered on a store without dates (a cross-sectional export).
+CROSS_SECTIONAL = "cross-sectional"
+#: Reports that compare periods (month over month, week over week): they need dated data.
+PERIOD_REPORTS = ("monthly_review", "weekly_review", "rep_performance")
+
+
+def _undated(store: Store) -> bool:
+    """True for a store with records but no dates at all (e.g. a lead list export)."""
+    return store.latest_date() is None and store.count("customers") > 0
 
 
 def _check_period(store: Store, period: str) -> None:
@@ -194,7 +213,9 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
     """Execute one recorded run into its own notebook, then swap the outputs in under lock."""
     if "db" in declared:
         params.setdefault("db", str(db_path))
-    if "W" in period:
+    if period == CROSS_SECTIONAL:
+        pass  # no month or week: the notebook analyses every record as stored
+    elif "W" in period:
         if "week" in declared:
             params.setdefault("week", period)
     elif "month" in declared:

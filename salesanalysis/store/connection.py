@@ -1,9 +1,9 @@
 """The embedded DuckDB store: opening, creating and migrating it, and moving frames in and out.
 
-The canonical tables are defined in ``sql/schema_v<N>.sql`` (see :mod:`.schema`).
-``schema_info`` holds the schema version (and the store's currency); opening an older store
-applies the migrations in order, opening a store written by a newer (or unknown) schema fails
-with a clear message instead of corrupting it.
+The canonical tables are defined in ``sql/schema_v<N>.sql`` (see :mod:`.schema`). ``schema_info``
+holds the schema version (and currency); opening an older store applies the migrations in order
+(a read-only open migrates through a writable connection first), opening a store of a newer or
+unknown schema fails with a clear message instead of corrupting it.
 
 Every query of the package lives in ``sql/*.sql`` (portable, translated to Spark SQL by a
 test), except the generic statements of this class, which name a table or columns given at
@@ -46,10 +46,8 @@ from salesanalysis.store.engines import Engine, make_engine, record_engine
 from salesanalysis.store.queries import load_sql
 from salesanalysis.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-#: Default store path (relative to the working directory) when neither ``--db`` nor
-#: ``SALESANALYSIS_DB`` is given.
+#: Default store path (relative to the working directory) without ``--db`` / ``SALESANALYSIS_DB``.
 DEFAULT_DB = Path("data") / "sales.duckdb"
-
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -209,23 +207,25 @@ class Store:
                 "(pip install -U salesanalysis) or point --db at another store"
             )
         if version == 0:
-            has_tables = self.scalar(
-                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main'"
-            )
+            has_tables = self.scalar("SELECT count(*) FROM information_schema.tables "
+                                     "WHERE table_schema = 'main'")
             if has_tables:
                 self.close()
-                raise SchemaVersionError(
-                    f"{self.path}: a DuckDB file without a salesanalysis schema version; "
-                    "it was not made by `salesanalysis init`, point --db at another file"
-                )
+                raise SchemaVersionError(f"{self.path}: a DuckDB file without a salesanalysis schema "
+                                         "version; it was not made by `salesanalysis init`, point "
+                                         "--db at another file")  # fmt: skip
         if version == SCHEMA_VERSION:
             return
-        if read_only:
+        if read_only:  # migrate once through a writable connection, then read as asked
             self.close()
-            raise StoreError(
-                f"{self.path}: store needs migrating from schema {version} to "
-                f"{SCHEMA_VERSION}; open it once without read_only"
-            )
+            try:
+                Store(self.path).close()
+            except duckdb.Error as exc:
+                raise StoreError(f"{self.path}: store needs migrating from schema {version} to "
+                                 f"{SCHEMA_VERSION} and is in use ({str(exc).splitlines()[0]}); "
+                                 "retry when it is free") from exc
+            self.con = _connect(self.path, True)
+            return
         with self.transaction():
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 self.con.execute(load_sql(MIGRATIONS[target]))

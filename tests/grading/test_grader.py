@@ -38,10 +38,13 @@ def test_quantile_and_threshold_modes(config):
     assert (t["grade"].to_numpy() == expect).all()
     assert t["config_hash"].iloc[0] != g["config_hash"].iloc[0]
 
-def test_tied_scores_share_the_better_grade(config):
+def test_customers_nothing_sets_apart_are_all_graded_b_and_told_so(config):
     f = pd.concat([features(1)] * 10, ignore_index=True)
     f["customer_id"] = [f"c{i}" for i in range(10)]
-    assert set(grade_customers(f, config)["grade"]) == {"A"}
+    g = grade_customers(f, config)
+    assert set(g["grade"]) == {"B"}  # not ten A customers out of nothing
+    assert any("all 10 customers have the same score" in n and "grades A and C empty" in n
+               for n in g.attrs.get("notes", []))
 
 def test_output_matches_grades_table_and_is_sorted(config):
     f = features(20).sample(frac=1, random_state=1)

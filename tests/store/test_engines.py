@@ -38,12 +38,8 @@ from salesanalysis.store.spark import SparkEngine, java_found
 from salesanalysis.store.translate import bind_args, is_query, parsed, query_tables, spark_sql
 
 #: Queries that do not give the same answer on Spark, with the reason and the fix.
-EXPECTED_FAILURES: dict[str, str] = {
-    "review_deal_facts": (
-        "string_agg(DISTINCT a.strategy, ', ') has no ORDER BY, so the order of the listed "
-        "strategies is arbitrary on either engine; fix: string_agg(DISTINCT a.strategy, ', ' "
-        "ORDER BY a.strategy) (sqlglot carries it to Spark's LISTAGG ... WITHIN GROUP)"),
-}
+#: (None now: review_deal_facts orders its string_agg, which was the one.)
+EXPECTED_FAILURES: dict[str, str] = {}
 
 def _compared(name: str) -> bool:
     sql = load_sql(name)

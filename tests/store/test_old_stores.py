@@ -44,7 +44,9 @@ def test_todays_grader_reproduces_the_grades_it_stored(old_store):
     assert len(merged) == 40
     assert (merged["grade_stored"] == merged["grade_now"]).all()
     assert (merged["score_stored"] - merged["score_now"]).abs().max() < 1e-9
-    assert (merged["config_hash_stored"] == merged["config_hash_now"]).all()
+    # the shipped rules gained Chinese reason texts since 0.1.0, so their hash is new; the
+    # points, scores and grades above are the same
+    assert merged["config_hash_now"].nunique() == 1
     # reasons read the same but for the one money format ("295k" is now "295K")
     old_texts = merged["reasons_stored"].str.replace(r"(\d)k\b", r"\1K", regex=True)
     assert (old_texts == merged["reasons_now"]).all()
