@@ -155,6 +155,9 @@ def check_leaks(fields: pd.DataFrame, won: np.ndarray, random_state: int = 0) ->
 
 def _verdict(table: pd.DataFrame, n_won: int, n_lost: int, base: float) -> LeakCheck:
     """Reasons and warning lines from the measured table."""
+    if table.empty:  # no closed deals or no fields: nothing to suspect
+        table = table.assign(leak=pd.Series(dtype=bool), reason=pd.Series(dtype=object))
+        return LeakCheck(table, [], n_won, n_lost, base)
     gap = (table["present_won"] - table["present_lost"]).abs()
     one_only = (table[["present_won", "present_lost"]].min(axis=1) == 0) & (
         table[["present_won", "present_lost"]].max(axis=1) >= PRESENCE_MIN)

@@ -157,8 +157,9 @@ def backtest_text(result: BacktestResult, lang: str = "en") -> str:
     rates = result.by_grade.set_index("grade")["win_rate"]
     shares = format_percent_value(rates.to_numpy(dtype=float), lang)
     share = dict(zip(rates.index, shares, strict=True))
+    when = words(f"when.{'cross_sectional' if result.mode == 'cross_sectional' else 'dated'}")
     body = words(
-        "body", n=format_count(result.n_won + result.n_lost, lang),
+        "body", when=when, n=format_count(result.n_won + result.n_lost, lang),
         won=format_count(result.n_won, lang), lost=format_count(result.n_lost, lang),
         a=share["A"], b=share["B"], c=share["C"], auc=format_number(result.auc, lang, decimals=2),
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
+from salesanalysis.features.mode import UNDATED_AS_OF
 from salesanalysis.formatting import EXCEL_FORMATS
 from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.reports.tables import column_label
@@ -176,6 +177,8 @@ def export_grades(
     sheet = grades[[c for c in cols if c in grades.columns]].sort_values(
         ["grade", "score", "customer_id"], ascending=[True, False, True], kind="stable"
     )
+    if "as_of" in sheet.columns and (pd.to_datetime(sheet["as_of"]) == pd.Timestamp(UNDATED_AS_OF)).all():
+        sheet = sheet.drop(columns="as_of")  # cross-sectional grades have no day to name
     headers = {c: label("dimension", c, lang) if c in DIMENSIONS else column_label(c, lang)
                for c in sheet.columns}
     return write_sheet(sheet, path, kinds=GRADE_COLUMN_KINDS, sheet_name="grades",

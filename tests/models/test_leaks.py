@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.models.fields import model_frame
-from salesanalysis.models.leaks import check_leaks
+from salesanalysis.models.leaks import check_leaks, check_store_leaks
+from salesanalysis.store import Store
 
 
 def _deals(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -61,3 +62,10 @@ def test_model_frame_types_and_folds_rare_levels():
     assert list(frame["t"].astype(str)) == ["x", "(blank)", "y"]
     many = model_frame(pd.DataFrame({"t": [f"v{i}" for i in range(600)] + ["v1"] * 10}))
     assert many["t"].nunique() == 250 and "(other)" in set(many["t"])
+
+
+def test_a_store_without_deals_or_fields_has_nothing_to_suspect(tmp_path):
+    store = Store(tmp_path / "s.duckdb", create=True)
+    store.upsert("customers", pd.DataFrame({"customer_id": ["c1"], "name": ["Acme"]}))
+    check = check_store_leaks(store)
+    assert check.warnings == [] and check.fields.empty
