@@ -12,6 +12,7 @@ did in a few lines and exits non-zero with a one-line reason on bad input (any
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -75,6 +76,10 @@ def _global(
     state.engine, state.tables = (engine or "duckdb").strip().lower(), tables
     make_engine(state.engine, tables)  # a bad name, or Spark without its needs: one line now
     use_engine(state.engine, tables)  # stores the command opens use it, until it ends
+    if state.engine != "duckdb":  # report kernels and schedule workers inherit the choice
+        os.environ["SALESANALYSIS_ENGINE"] = state.engine
+        if tables:
+            os.environ["SALESANALYSIS_TABLES"] = str(tables)
     ctx.call_on_close(use_engine)
 
 

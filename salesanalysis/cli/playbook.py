@@ -22,7 +22,7 @@ from salesanalysis.formatting import format_count, format_date
 from salesanalysis.playbook import make_plan, plan_rows, save_plan, track_workbook
 from salesanalysis.playbook.workbook import write_plan_workbook
 from salesanalysis.reports.frame import report_language
-from salesanalysis.store import load_sql, using_store
+from salesanalysis.store import using_store
 
 
 @app.command()
@@ -43,7 +43,7 @@ def plan(
         made = make_plan(store, start=start, config=config, as_of=as_of, lang=language)
         summary = save_plan(store, made)
         rows = plan_rows(store, made)
-        reps = store.query(load_sql("plan_reps"))
+        reps = store.read("plan_reps")
     if team is not None:
         members = reps.loc[reps["team"] == team, "rep_id"]
         if members.empty:

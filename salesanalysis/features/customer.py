@@ -29,7 +29,6 @@ import pandas as pd
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.features.mode import analysis_mode
 from salesanalysis.store import Store, using_store
-from salesanalysis.store.queries import load_sql
 from salesanalysis.vocab import KNOWN_AT_CREATION, KNOWN_AT_OUTCOME
 
 #: Columns of the feature frame, in order (see ``sql/customer_features.sql``).
@@ -82,14 +81,8 @@ def _run(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
             "as_of": pd.to_datetime(keys["as_of"]).astype("datetime64[us]"),
         }
     )
-    # a cursor of its own: the registered keys stay private to this query, and a result left
-    # unfinished on the store's main connection (DuckDB >= 2 refuses new work then) is no matter
-    cur = store.con.cursor()
-    try:
-        cur.register(_KEYS_VIEW, keys)
-        frame = cur.execute(load_sql("customer_features")).df()
-    finally:
-        cur.close()
+    # on the store's engine (DuckDB: a cursor of its own, the keys registered privately)
+    frame = store.read("customer_features", frames={_KEYS_VIEW: keys})
     for col in DATE_COLUMNS:
         frame[col] = pd.to_datetime(frame[col]).astype("datetime64[us]")
     for col in COUNT_COLUMNS:
@@ -127,7 +120,7 @@ def custom_features(
         numeric where every filled value is a number, text otherwise; sorted by id.
     """
     with using_store(store, read_only=True) as st:
-        long = st.query(load_sql("custom_attributes"), [table])
+        long = st.read("custom_attributes", [table])
     if not outcome_time:
         long = long[long["known"].fillna(KNOWN_AT_CREATION) != KNOWN_AT_OUTCOME]
     long = long.drop(columns="known")
@@ -174,7 +167,7 @@ def customer_features(
     with using_store(store, read_only=True) as st:
         day = analysis_mode(st, as_of).as_of  # an undated store: the nominal cross-sectional day
         if customer_ids is None:
-            ids = st.query(load_sql("customer_ids"))["customer_id"]
+            ids = st.read("customer_ids")["customer_id"]
         else:
             ids = pd.Series(list(customer_ids), dtype=object).drop_duplicates()
         keys = pd.DataFrame({"customer_id": ids.to_numpy(dtype=object)})

@@ -41,7 +41,6 @@ from salesanalysis.features import (
 from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
 from salesanalysis.grading.grader import Grader, with_custom_features
 from salesanalysis.store import Store, using_store
-from salesanalysis.store.queries import load_sql
 from salesanalysis.vocab import DIMENSIONS, GRADES
 
 # -- the closed-deal panel --------------------------------------------------------------------
@@ -76,10 +75,10 @@ def closed_opportunities(store: Store | str, as_of: date | str | None = None,
     with using_store(store, read_only=True) as st:
         mode = analysis_mode(st, as_of)
         if mode.cross_sectional:
-            opps = st.query(load_sql("closed_opportunities_undated"))
+            opps = st.read("closed_opportunities_undated")
             when = pd.Series(pd.Timestamp(mode.as_of), index=opps.index)
         else:
-            opps = st.query(load_sql("closed_opportunities"), [mode.as_of])
+            opps = st.read("closed_opportunities", [mode.as_of])
             when = opps["created_date"]
         frame = attach_features_at(st, opps, when)
         return frame if config is None else with_custom_features(st, frame, config)
@@ -112,7 +111,7 @@ def grade_panel(store: Store, panel: pd.DataFrame, config: ScoringConfig) -> pd.
     """
     panel = panel.assign(cohort=_cohort_start(panel["as_of"]).to_numpy())
     cohorts = np.sort(panel["cohort"].unique())
-    customers = store.query(load_sql("customer_ids"))
+    customers = store.read("customer_ids")
     ref_keys = customers.merge(pd.DataFrame({"as_of": cohorts}), how="cross")
     reference = customer_features_at(store, ref_keys) if len(ref_keys) else panel.iloc[:0]
     reference = with_custom_features(store, reference.assign(

@@ -63,7 +63,7 @@ from salesanalysis.intake.rejects import (
 from salesanalysis.intake.summary import FLAG_COUNT_COLUMNS, TABLE_COLUMNS, ImportSummary
 from salesanalysis.intake.units import blank_mask
 from salesanalysis.intake.validation import target_issues
-from salesanalysis.store import CANONICAL_TABLES, Store, load_sql, table_specs
+from salesanalysis.store import CANONICAL_TABLES, Store, table_specs
 from salesanalysis.store.writes import table_rows
 
 __all__ = ["ImportSummary", "import_files"]
@@ -214,7 +214,7 @@ class _Run:
 
     def known_customer_ids(self) -> pd.Series:
         """Customer ids known so far (for reference checks)."""
-        ids = self.store.query(load_sql("customer_ids"))["customer_id"]
+        ids = self.store.read("customer_ids")["customer_id"]
         staged = [f["customer_id"] for f in self.staged.get("customers", [])
                   if "customer_id" in f]
         return pd.concat([ids.astype("string"), *[s.astype("string") for s in staged]])
@@ -222,7 +222,7 @@ class _Run:
     def known_customers(self) -> pd.DataFrame:
         """Customers (``customer_id``, ``name``) known so far (for suspected duplicates)."""
         columns = ["customer_id", "name"]
-        existing = self.store.query(load_sql("intake_customer_names"))
+        existing = self.store.read("intake_customer_names")
         others = [f[columns].astype("object") for f in self.staged.get("customers", [])]
         return pd.concat([existing.astype("object"), *others], ignore_index=True)
 

@@ -81,7 +81,7 @@ def list_batches(store: Store) -> pd.DataFrame:
         ``batch_id``, ``source_file``, ``table_name``, ``imported_at``, ``n_rows``,
         ``loaded``, ``rejected``, ``flagged``, ``undone_at`` (NaT while in effect).
     """
-    return store.query(load_sql("batch_list"))
+    return store.read("batch_list")
 
 
 def batch_list_text(batches: pd.DataFrame) -> str:
@@ -112,7 +112,7 @@ def _describe(batch: pd.Series) -> str:
 
 
 def _batch(store: Store, batch_id: str) -> pd.Series:
-    found = store.query(load_sql("batch_get"), {"batch_id": batch_id})
+    found = store.read("batch_get", {"batch_id": batch_id})
     if found.empty:
         raise IntakeError(f"no import batch {batch_id!r}; `salesanalysis import --list` shows "
                           "the batches")
@@ -126,7 +126,7 @@ def _batch(store: Store, batch_id: str) -> pd.Series:
 def _refuse_if_blocked(store: Store, batch: pd.Series) -> None:
     """Refuse when a later batch changed the same records, or rows refer to its customers."""
     params = {"batch_id": batch["batch_id"], "imported_at": batch["imported_at"]}
-    later = store.query(load_sql("batch_conflicts"), params)
+    later = store.read("batch_conflicts", params)
     if len(later):
         first = later.iloc[0]
         others = f" (and {len(later) - 1} more)" if len(later) > 1 else ""
@@ -134,7 +134,7 @@ def _refuse_if_blocked(store: Store, batch: pd.Series) -> None:
             f"cannot undo batch {_describe(batch)}: batch {_describe(first)}{others} changed "
             f"{format_count(int(first['n_records']))} of the same records later; undo it first "
             f"(or both at once: --undo {first['batch_id']} --undo {batch['batch_id']})")
-    refs = store.query(load_sql("batch_references"), {"batch_id": batch["batch_id"]})
+    refs = store.read("batch_references", {"batch_id": batch["batch_id"]})
     if len(refs):
         row = refs.iloc[0]
         loaded_by = (f"loaded by batch {row['batches']}: undo it with this one"
@@ -147,7 +147,7 @@ def _refuse_if_blocked(store: Store, batch: pd.Series) -> None:
 
 def _undo_one(store: Store, batch: pd.Series, result: UndoResult, now: datetime) -> None:
     batch_id = str(batch["batch_id"])
-    changed = store.query(load_sql("batch_changed_tables"), {"batch_id": batch_id})
+    changed = store.read("batch_changed_tables", {"batch_id": batch_id})
     derived = 0
     for table in changed["table_name"]:
         if table not in CANONICAL_TABLES:

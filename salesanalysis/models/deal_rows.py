@@ -12,7 +12,6 @@ import pandas as pd
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.features import attach_features_at
 from salesanalysis.store import Store, resolve_as_of, using_store
-from salesanalysis.store.queries import load_sql
 
 #: Days between two training snapshots of a closed deal.
 SNAPSHOT_DAYS = 30
@@ -25,7 +24,7 @@ def open_opportunities(store: Store, as_of: date | str | None = None) -> pd.Data
     """
     with using_store(store, read_only=True) as st:
         day = resolve_as_of(st, as_of)
-        opps = st.query(load_sql("open_opportunities"), [day, day])
+        opps = st.read("open_opportunities", [day, day])
         frame = attach_features_at(st, opps, pd.Series(pd.Timestamp(day), index=opps.index))
     age = pd.Timestamp(day) - pd.to_datetime(frame["created_date"])
     frame["deal_age_days"] = age.dt.days.to_numpy(dtype=float)
@@ -61,7 +60,7 @@ def training_snapshots(
         raise ParameterError(f"snapshot_days must be at least 1, got {snapshot_days!r}")
     with using_store(store, read_only=True) as st:
         cutoff = resolve_as_of(st, as_of)
-        opps = st.query(load_sql("closed_opportunities"), [cutoff])
+        opps = st.read("closed_opportunities", [cutoff])
         rows, when = _snapshot_rows(opps, snapshot_days)
         frame = attach_features_at(st, rows.drop(columns=["weight", "deal_age_days"]).assign(
             _row=np.arange(len(rows))), when)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.features.customer import custom_features
-from salesanalysis.store import Store, load_sql
+from salesanalysis.store import Store
 
 #: Levels kept per categorical field (HistGradientBoosting takes at most 255 per feature).
 MAX_LEVELS = 250
@@ -43,7 +43,7 @@ def closed_deal_fields(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
         Same rows: :data:`CANONICAL_FIELDS` that have any value, then ``custom_<name>`` per
         custom attribute of the customer known at creation.
     """
-    rows = store.query(load_sql("closed_deal_fields"))
+    rows = store.read("closed_deal_fields")
     rows = rows.merge(custom_features(store), on="customer_id", how="left")
     deals = rows[["opportunity_id", "customer_id", "won"]].reset_index(drop=True)
     names = [c for c in CANONICAL_FIELDS if rows[c].notna().any()]
@@ -55,7 +55,7 @@ def open_deal_fields(store: Store) -> pd.DataFrame:
     """Open deals with a customer (``opportunity_id``, ``customer_id``, ``name``, ``stage``,
     ``amount``, ``created_date``) and their raw fields known at creation, in the columns of
     :func:`closed_deal_fields` (no dates needed)."""
-    rows = store.query(load_sql("open_deal_fields"))
+    rows = store.read("open_deal_fields")
     return rows.merge(custom_features(store), on="customer_id", how="left").reset_index(drop=True)
 
 

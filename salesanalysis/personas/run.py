@@ -35,7 +35,7 @@ from salesanalysis.personas.features import PersonaInputs, add_derived, build_in
 from salesanalysis.personas.model import PersonaModel
 from salesanalysis.personas.naming import name_personas, trait_table
 from salesanalysis.personas.tags import find_evidence, read_texts, tag_matrix
-from salesanalysis.store import Store, load_sql, using_store
+from salesanalysis.store import Store, using_store
 from salesanalysis.store.models import (
     data_fingerprint,
     find_model,
@@ -110,7 +110,7 @@ def _base(st: Store, day: date, cfg: _Configs, notes: list[str]) -> tuple[pd.Dat
 
 
 def _previous(st: Store, chash: str, day: date, ids: pd.Series) -> pd.Series:
-    prev = st.query(load_sql("persona_previous"), [chash, chash, day])
+    prev = st.read("persona_previous", [chash, chash, day])
     return prev.set_index("customer_id")["persona_id"].reindex(ids.to_numpy()).astype(float)
 
 
@@ -266,9 +266,9 @@ def stored_personas(store: Store | str | Path, as_of: date | str | None = None) 
     """
     with using_store(store, read_only=True) as st:
         day = analysis_mode(st, as_of).as_of
-        run = st.query(load_sql("persona_latest_run"), [day])
+        run = st.read("persona_latest_run", [day])
         if run.empty:
-            return st.query(load_sql("persona_assignments"), [day, ""])
+            return st.read("persona_assignments", [day, ""])
         latest = run.iloc[0]
-        return st.query(load_sql("persona_assignments"),
+        return st.read("persona_assignments",
                         [pd.Timestamp(latest["as_of"]).date(), latest["config_hash"]])

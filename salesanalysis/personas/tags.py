@@ -20,7 +20,6 @@ import pandas as pd
 
 from salesanalysis.personas.config import Condition, TagRule
 from salesanalysis.store import Store
-from salesanalysis.store.queries import load_sql
 
 #: Columns of an evidence frame (the ``tags`` table without ``as_of`` and ``config_hash``).
 EVIDENCE_COLUMNS = ("customer_id", "tag", "tag_group", "source_table", "record_id", "field",
@@ -42,7 +41,7 @@ def read_texts(store: Store, as_of: date, fields: set[str]) -> pd.DataFrame:
         wanted = {f.split(".", 1)[1] for f in fields if f.startswith(table + ".")}
         if wanted:
             day = pd.Timestamp(as_of).date()
-            frame = store.query(load_sql(query), [day, day])
+            frame = store.read(query, [day, day])
             parts.append(frame[frame["field"].isin(wanted)])
     if not parts:
         return pd.DataFrame(columns=["source_table", "record_id", "customer_id", "field", "text"])

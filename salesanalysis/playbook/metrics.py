@@ -29,7 +29,7 @@ import pandas as pd
 
 from salesanalysis.playbook.config import Playbook, load_playbook
 from salesanalysis.playbook.replan import CANCELLED, DONE, OPEN_STATUSES
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.vocab import CLOSED_OUTCOMES
 
 WON, LOST = CLOSED_OUTCOMES
@@ -58,7 +58,7 @@ def execution_frame(store: Store, as_of: date, team: str | None = None) -> pd.Da
         The columns of ``actions_execution.sql`` plus ``due``, ``done``, ``on_time``,
         ``overdue`` (bool) and ``days_overdue``.
     """
-    frame = store.query(load_sql("actions_execution"))
+    frame = store.read("actions_execution")
     if team is not None:
         frame = frame[(frame["team"] == team).fillna(False)].reset_index(drop=True)
     day = pd.Timestamp(as_of)
@@ -267,8 +267,8 @@ def strategy_effectiveness(customers: pd.DataFrame, cells: pd.DataFrame | None =
 def effectiveness_cells(store: Store, as_of: date) -> pd.DataFrame:
     """Grade and persona of each customer (latest runs on or before ``as_of``; missing when
     none is stored), for :func:`strategy_effectiveness`."""
-    grades = store.query(load_sql("plan_grades"), {"as_of": as_of, "config_hash": None})
-    personas = store.query(load_sql("plan_personas"), {"as_of": as_of})
+    grades = store.read("plan_grades", {"as_of": as_of, "config_hash": None})
+    personas = store.read("plan_personas", {"as_of": as_of})
     out = grades[["customer_id", "grade"]]
     return out.merge(personas[["customer_id", "persona_name"]].rename(
         columns={"persona_name": "persona"}), on="customer_id", how="left")
@@ -277,4 +277,4 @@ def effectiveness_cells(store: Store, as_of: date) -> pd.DataFrame:
 @uses_store
 def closed_deals(store: Store) -> pd.DataFrame:
     """Closed deals per customer (``actions_deals.sql``)."""
-    return store.query(load_sql("actions_deals"))
+    return store.read("actions_deals")

@@ -31,7 +31,7 @@ from salesanalysis.exceptions import ParameterError, StoreError
 from salesanalysis.playbook.calendar import WorkingCalendar
 from salesanalysis.playbook.config import WEEKDAYS, Playbook, holidays_path, load_playbook
 from salesanalysis.playbook.owners import resolve_owners
-from salesanalysis.store import Store, load_sql, resolve_as_of, using_store
+from salesanalysis.store import Store, resolve_as_of, using_store
 
 #: Columns of a plan frame, in order.
 PLAN_COLUMNS = (
@@ -291,17 +291,17 @@ def make_plan(
     with using_store(store, read_only=True) as st:
         day = resolve_as_of(st, as_of)
         begin = _start_date(start, day)
-        graded = st.query(load_sql("plan_grades"), {"as_of": day, "config_hash": None})
+        graded = st.read("plan_grades", {"as_of": day, "config_hash": None})
         if grades is not None:
-            owners = st.query(load_sql("plan_customers"))
+            owners = st.read("plan_customers")
             graded = grades[["customer_id", "grade"]].merge(owners, on="customer_id", how="left")
             graded["grades_config_hash"] = "given"
         if graded.empty:
             raise StoreError(f"{st.path}: no grades stored on or before {day}; grade the "
                              "customers first with `salesanalysis score`")
-        personas = st.query(load_sql("plan_personas"), {"as_of": day})
-        tags = st.query(load_sql("plan_tags"), {"as_of": day})
-        reps = st.query(load_sql("plan_reps"))
+        personas = st.read("plan_personas", {"as_of": day})
+        tags = st.read("plan_tags", {"as_of": day})
+        reps = st.read("plan_reps")
     notes = []
     if personas.empty:
         notes.append("no personas stored: planned by grade only (persona refinements skipped)")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.playbook.plan import Plan
-from salesanalysis.store import Store, load_sql
+from salesanalysis.store import Store
 from salesanalysis.vocab import ACTION_STATUSES
 
 PLANNED, IN_PROGRESS, DONE, CANCELLED = ACTION_STATUSES
@@ -77,7 +77,7 @@ def save_plan(store: Store, plan: Plan, now: datetime | None = None) -> SaveSumm
     new = plan.actions.assign(plan_id=plan.plan_id)
     columns = store.columns("actions")
     old = store.table("actions")
-    ours = set(store.query(load_sql("plan_ids"))["plan_id"])
+    ours = set(store.read("plan_ids")["plan_id"])
     current = old.set_index("action_id")
     found = new["action_id"].isin(current.index).to_numpy()
     fresh = new[~found]

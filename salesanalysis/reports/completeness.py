@@ -19,7 +19,7 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.intake.text_rules import QUANTIFIED_TEXT_COLUMNS, is_quantified
-from salesanalysis.store import CANONICAL_TABLES, Store, load_sql, uses_store
+from salesanalysis.store import CANONICAL_TABLES, Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, check_team
 
 #: Customer profile fields a complete record has filled (DESIGN.md: basic attributes and needs).
@@ -60,7 +60,7 @@ def customers_in_scope(store: Store, team: str | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    return store.query(load_sql("quality_customers"), {"team": team})
+    return store.read("quality_customers", {"team": team})
 
 
 def label_reps(frame: pd.DataFrame, rep: str = "owner_rep_id") -> pd.DataFrame:

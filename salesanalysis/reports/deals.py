@@ -18,7 +18,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, check_team
 from salesanalysis.vocab import ACTION_STATUSES, CLOSED_OUTCOMES, OUTCOMES
 
@@ -70,7 +70,7 @@ def deal_facts(
     team = check_team(store, team)
     day = pd.Timestamp(as_of if as_of is not None else (store.latest_date() or UNDATED_END))
     since = pd.Timestamp(closed_from).date() if closed_from is not None else None
-    deals = store.query(load_sql("review_deal_facts"),
+    deals = store.read("review_deal_facts",
                         {"team": team, "last": day.date(), "first": since})
     deals["store_outcome"] = deals["outcome"]
     late = deals["closed_on"].notna() & (deals["closed_on"] > day)
@@ -200,7 +200,7 @@ def actions_as_of(
     """
     team = check_team(store, team)
     day = pd.Timestamp(as_of if as_of is not None else (store.latest_date() or UNDATED_END))
-    acts = store.query(load_sql("review_actions"), {"team": team})
+    acts = store.read("review_actions", {"team": team})
     done_status, cancelled = ACTION_STATUSES[2], ACTION_STATUSES[3]
     done = (acts["status"] == done_status) & acts["done_date"].notna() & (acts["done_date"] <= day)
     acts["done"] = done
@@ -217,4 +217,4 @@ def actions_as_of(
 def customer_owners(store: Store | str, team: str | None = None) -> pd.DataFrame:
     """``customer_id``, ``rep_id``, ``rep_name``, ``team`` of every customer in scope
     (``store/sql/review_owners.sql``)."""
-    return store.query(load_sql("review_owners"), {"team": check_team(store, team)})
+    return store.read("review_owners", {"team": check_team(store, team)})

@@ -24,7 +24,7 @@ from salesanalysis.formatting import format_count, format_date, format_money
 from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.pipeline import open_deals_at_month_end
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, month_bounds
 
 COLUMNS = ["opportunity_id", "name", "owner", "stage", "amount", "win_probability",
@@ -103,7 +103,7 @@ def open_deal_forecast(
     if mode.cross_sectional:  # no month end: every deal open in the export
         open_now = scored[["opportunity_id", "stage", "customer_id"]]
         if team is not None:
-            owned = store.query(load_sql("report_owners"))
+            owned = store.read("report_owners")
             ids = store.table("customers")[["customer_id", "owner_rep_id"]].merge(
                 owned, on="owner_rep_id", how="left")
             open_now = open_now.loc[open_now["customer_id"].isin(
@@ -111,7 +111,7 @@ def open_deal_forecast(
     else:
         open_now = open_deals_at_month_end(store, month, team)
     # the deal's own rep, else the customer's owner
-    owners = store.query(load_sql("report_deal_owners"))
+    owners = store.read("report_deal_owners")
     deals = (
         scored.drop(columns=["stage"])
         .merge(open_now[["opportunity_id", "stage"]], on="opportunity_id", how="inner")

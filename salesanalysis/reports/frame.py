@@ -23,7 +23,7 @@ from salesanalysis import __version__
 from salesanalysis.exceptions import ReportError
 from salesanalysis.formatting import currency_note, format_date
 from salesanalysis.reports.messages import LANGS, catalogue, msg
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#|$~])")
@@ -266,6 +266,6 @@ def report_language(store: Store | str, lang: str | None = None) -> str:
         if lang not in LANGS:
             raise ReportError(f"lang {lang!r} is not supported; use one of {', '.join(LANGS)}")
         return lang
-    names = store.query(load_sql("report_name_sample"))["name"].astype(str)
+    names = store.read("report_name_sample")["name"].astype(str)
     chinese = names.str.contains(r"[\u4e00-\u9fff]", regex=True)
     return "zh" if len(names) and chinese.mean() > 0.5 else "en"

@@ -32,7 +32,7 @@ from salesanalysis.grading.grader import with_custom_features
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.risk_words import risk_reasons
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, previous_month
 from salesanalysis.vocab import GRADES
 
@@ -156,7 +156,7 @@ def grade_review(
         with_custom_features(store, customer_features(store, previous_as_of), cfg), cfg)
 
     info = features[["customer_id", "name", "owner_rep_id"]].merge(
-        store.query(load_sql("report_owners")),
+        store.read("report_owners"),
         on="owner_rep_id", how="left",
     )
     keep = info["customer_id"] if team is None else info.loc[info["team"] == team, "customer_id"]

@@ -26,7 +26,7 @@ from salesanalysis.exceptions import ParameterError
 from salesanalysis.reports.frame import report_language
 from salesanalysis.reports.messages import catalogue, msg
 from salesanalysis.reports.paths import describe_stem, report_stem
-from salesanalysis.store import Store, load_sql
+from salesanalysis.store import Store
 from salesanalysis.store.scope import period_bounds
 from salesanalysis.vocab import RUN_STATUSES, label
 
@@ -189,7 +189,7 @@ def write_index(reports_dir: str | Path = "reports", store: Store | None = None,
     """
     root = Path(reports_dir)
     root.mkdir(parents=True, exist_ok=True)
-    runs = store.query(load_sql("report_runs_all")) if store is not None else None
+    runs = store.read("report_runs_all") if store is not None else None
     lang = lang or (report_language(store) if store is not None else "en")
     head = "".join(f"<th>{html.escape(msg(f'schedule.index.{c}', lang))}</th>"
                    for c in ("period", "kind", "scope", "status", "links", "run_id"))

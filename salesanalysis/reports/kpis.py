@@ -21,7 +21,7 @@ from salesanalysis.formatting import (
 )
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.tables import header_text
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, parse_month, previous_month
 
 #: The headline KPIs in report order: kpi -> (label, unit). Units drive formatting:
@@ -48,7 +48,7 @@ _KPI_COLUMNS = ["kpi", "label", "this_month", "previous_month", "change", "chang
 
 def _kpi_values(store: Store, month: str, team: str | None) -> pd.Series:
     first, last = month_bounds(month)
-    row = store.query(load_sql("review_kpis"), {"team": team, "first": first, "last": last})
+    row = store.read("review_kpis", {"team": team, "first": first, "last": last})
     values = row.iloc[0].astype(float)
     closed = values["won"] + values["lost"]
     values["win_rate"] = values["won"] / closed if closed else np.nan

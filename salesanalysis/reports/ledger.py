@@ -63,7 +63,7 @@ def holding_run(db_path: Path, run_id: str) -> Iterator[None]:
 
 def reap_stale_runs(store: Store, db_path: Path) -> list[str]:
     """Mark failed every 'running' run whose process is gone; return their run ids."""
-    running = store.query(load_sql("report_runs_running"))["run_id"].tolist()
+    running = store.read("report_runs_running")["run_id"].tolist()
     reaped = []
     for run_id in running:
         lock = _run_lock(db_path, run_id)
@@ -97,12 +97,12 @@ def finish_run(store: Store, run_id: str, output: str | None, error: str | None)
 
 def all_runs(store: Store) -> pd.DataFrame:
     """Every row of ``report_runs``, oldest first."""
-    return store.query(load_sql("report_runs_all"))
+    return store.read("report_runs_all")
 
 
 def get_run(store: Store, run_id: str) -> dict[str, object] | None:
     """The ledger row of run ``run_id`` as a dict, or None when no such run was recorded."""
-    rows = store.query(load_sql("report_run_get"), {"run_id": run_id})
+    rows = store.read("report_run_get", {"run_id": run_id})
     return None if rows.empty else rows.iloc[0].to_dict()
 
 

@@ -27,7 +27,7 @@ from salesanalysis.reports.deals import SMALL_SAMPLE, closed_between, wilson_int
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg
 from salesanalysis.reports.review_tables import note, show
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 
 #: The strategy of the deals on which no action was done.
 NO_ACTION = "none"
@@ -75,7 +75,7 @@ def tag_shifts(store: Store | str, deals: pd.DataFrame, quarter: tuple[date, dat
         :data:`~salesanalysis.reports.deals.SMALL_SAMPLE`); largest change first, small
         samples last. ``attrs["empty"]`` is True when the store holds no tags.
     """
-    tags = store.query(load_sql("review_tags"), {"last": quarter[1]})
+    tags = store.read("review_tags", {"last": quarter[1]})
     columns = ["tag", "closed", "win_rate", "closed_before", "win_rate_before", "change",
                "small_sample"]
     if tags.empty:

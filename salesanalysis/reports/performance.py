@@ -16,7 +16,7 @@ import pandas as pd
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import format_money, format_percent_value
 from salesanalysis.reports.review import shift_month
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, check_team, month_bounds, parse_month
 from salesanalysis.vocab import CLOSED_OUTCOMES
 
@@ -86,7 +86,7 @@ def performance_by(
     keys = list(PERFORMANCE_KEYS[by])
     first3, _ = month_bounds(shift_month(month, -2))
     first, last = month_bounds(month)
-    deals = store.query(load_sql("review_closed"), {"team": team, "first": first3, "last": last})
+    deals = store.read("review_closed", {"team": team, "first": first3, "last": last})
     deals[keys] = deals[keys].astype(object).fillna(UNKNOWN)
     closed_day = pd.to_datetime(deals["closed_date"])
     in_month = (closed_day >= pd.Timestamp(first)).to_numpy()
@@ -101,7 +101,7 @@ def performance_by(
     )
     measures = ["won", "lost", "revenue_won", "won_3m", "lost_3m"]
     summary = deals.groupby(keys, dropna=False)[measures].sum().reset_index()
-    universe = store.query(load_sql(_UNIVERSE_SQL[by]), {"team": team})
+    universe = store.read(_UNIVERSE_SQL[by], {"team": team})
     universe[keys] = universe[keys].astype(object).fillna(UNKNOWN)
     frame = universe.merge(summary, on=keys, how="outer")
     if by == "rep":  # a deal's rep may be missing from reps: keep it, name unknown

@@ -37,7 +37,7 @@ from salesanalysis.reports.charts import figure, styled
 from salesanalysis.reports.frame import Html, section
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.tables import style_frame
-from salesanalysis.store import Store, load_sql, using_store
+from salesanalysis.store import Store, using_store
 from salesanalysis.vocab import GRADES
 
 #: Most columns of the persona x industry heatmap (the rest pooled as "other").
@@ -131,7 +131,7 @@ def stability_text(result: PersonaResult, lang: str = "en") -> Html:
 
 
 def _grades(store: Store, day: date) -> pd.Series:
-    grades = store.query(load_sql("persona_grades"), [day])
+    grades = store.read("persona_grades", [day])
     return grades.set_index("customer_id")["grade"]
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import format_count, format_money, format_percent_value
 from salesanalysis.reports.review import shift_month
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, parse_month
 from salesanalysis.vocab import FUNNEL_STAGES, OPEN_STAGES, STAGE_RANK, labels
 
@@ -46,7 +46,7 @@ def open_deals_at_month_end(
     """
     team = check_team(store, team)
     _, last = month_bounds(month)
-    opps = store.query(load_sql("review_open_pipeline"), {"team": team, "last": last})
+    opps = store.read("review_open_pipeline", {"team": team, "last": last})
     opps["stage"] = opps["stage_rank"].map(_OPEN_STAGE_OF_RANK)
     return opps
 
@@ -130,7 +130,7 @@ def pipeline_funnel(
     team = check_team(store, team)
     first, _ = month_bounds(shift_month(month, -(int(lookback_months) - 1)))
     _, last = month_bounds(month)
-    opps = store.query(load_sql("review_funnel"), {"team": team, "first": first, "last": last})
+    opps = store.read("review_funnel", {"team": team, "first": first, "last": last})
     ranks = opps["reached_rank"].to_numpy()
     stage_ranks = np.array([STAGE_RANK[s] for s in FUNNEL_STAGES])
     reached = (ranks[:, None] >= stage_ranks[None, :]).sum(axis=0).astype("int64")

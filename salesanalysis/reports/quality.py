@@ -20,7 +20,7 @@ from salesanalysis.formatting import format_count, format_date
 from salesanalysis.intake.names import match_key
 from salesanalysis.reports.completeness import customers_in_scope, label_reps
 from salesanalysis.reports.messages import msg, noun
-from salesanalysis.store import Store, load_sql, resolve_as_of, uses_store
+from salesanalysis.store import Store, resolve_as_of, uses_store
 from salesanalysis.store.scope import check_team
 
 # -- rejected rows -------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def rejected_by_reason(store: Store | str) -> pd.DataFrame:
         columns) when nothing was rejected.
     """
     columns = ["table_name", "column", "reason", "rows", "example"]
-    raw = store.query(load_sql("quality_rejected"))
+    raw = store.read("quality_rejected")
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "rows" else object)
                              for c in columns})
@@ -170,8 +170,8 @@ def stale_customers(
     # A store of customers only (no dated rows) has nothing to judge staleness against: no
     # customer is listed (attrs["as_of"] is None) rather than an error or the wall clock.
     when = None if no_dates else resolve_as_of(store, as_of)
-    frame = store.query(
-        load_sql("quality_stale"),
+    frame = store.read(
+        "quality_stale",
         {"team": team, "as_of": when or date(1, 1, 1), "stale_days": int(stale_days)},
     )
     if when is None:

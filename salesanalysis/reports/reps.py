@@ -27,7 +27,7 @@ from salesanalysis.reports.frame import escape_markdown
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.review_tables import header, rate_text
 from salesanalysis.reports.scorecards import against_team
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, check_team, parse_month
 from salesanalysis.vocab import CHANNELS
 
@@ -102,7 +102,7 @@ def activity_mix(store: Store | str, first: date, last: date, team: str | None =
         of ``vocab.CHANNELS`` (share of the rep's touchpoints); most touchpoints first.
     """
     team = check_team(store, team)
-    rows = store.query(load_sql("rep_activity"), {"team": team, "first": first, "last": last})
+    rows = store.read("rep_activity", {"team": team, "first": first, "last": last})
     table = rows.pivot_table(index="rep_id", columns="channel", values="interactions",
                              aggfunc="sum", fill_value=0).reindex(columns=list(CHANNELS), fill_value=0)
     total = table.sum(axis=1)

@@ -55,7 +55,7 @@ from salesanalysis.reports.paths import (
     report_stem,
     resolve_cli_path,
 )
-from salesanalysis.store import Store, load_sql, using_store
+from salesanalysis.store import Store, using_store
 from salesanalysis.store.scope import (
     check_team,
     latest_complete_month,
@@ -192,7 +192,7 @@ def _undated(store: Store) -> bool:
 
 def _check_period(store: Store, period: str) -> None:
     """Refuse a month or week with no data: before the first or after the last date."""
-    span = store.query(load_sql("data_date_range")).iloc[0]
+    span = store.read("data_date_range").iloc[0]
     first, last = span["first_date"], span["last_date"]
     if pd.isna(first):
         return  # an empty store: the report says there is no data

@@ -17,7 +17,7 @@ from salesanalysis.formatting import currency_note, format_count, format_date, f
 from salesanalysis.reports.frame import escape_markdown
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.movement import Movement
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, latest_complete_week, parse_week, week_bounds
 from salesanalysis.vocab import ACTION_STATUSES
 
@@ -103,7 +103,7 @@ def new_objections(store: Store | str, first: date, last: date,
     (``store/sql/weekly_objections.sql``): ``date``, ``customer_id``, ``customer``,
     ``rep_name``, ``channel``, ``stage``, ``objection``, ``response``; newest first."""
     team = check_team(store, team)
-    return store.query(load_sql("weekly_objections"), {"team": team, "first": first, "last": last})
+    return store.read("weekly_objections", {"team": team, "first": first, "last": last})
 
 
 def week_summary(week: str, movement: Movement, due: pd.DataFrame, overdue: pd.DataFrame,

@@ -40,7 +40,7 @@ from salesanalysis.reports.deals import (
 )
 from salesanalysis.reports.frame import escape_markdown
 from salesanalysis.reports.messages import msg
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, month_bounds, resolve_month
 from salesanalysis.vocab import FUNNEL_STAGES, STAGE_RANK
 
@@ -115,7 +115,7 @@ def investigation_deals(
         if first > last:
             raise ParameterError(f"the period starts ({first}) after it ends ({last}); swap them")
         deals = closed_between(deal_facts(store, last, team, closed_from=first), first, last)
-    personas = store.query(load_sql("winloss_personas"), {"last": last or UNDATED_END})
+    personas = store.read("winloss_personas", {"last": last or UNDATED_END})
     deals = deals.merge(personas, on="customer_id", how="left")
     if chosen.get("grade"):
         graded = grade_customers(customer_features(store, last), scoring_config)
@@ -127,7 +127,7 @@ def investigation_deals(
             deals = deals.loc[deals[FILTERS[key]].astype(str).isin(values)]
     for attribute, value in (custom or {}).items():
         wanted = _values(value)
-        rows = store.query(load_sql("winloss_custom"), {"attribute": attribute})
+        rows = store.read("winloss_custom", {"attribute": attribute})
         if rows.empty:
             raise ParameterError(f"custom field {attribute!r} is not in the store's custom "
                                  "attributes; check its name in the mapping")

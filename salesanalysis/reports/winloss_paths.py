@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.reports.deals import LOST, WON
-from salesanalysis.store import Store, load_sql, uses_store
+from salesanalysis.store import Store, uses_store
 from salesanalysis.vocab import labels
 
 #: Touchpoints of a path.
@@ -123,7 +123,7 @@ def roles_reached(store: Store | str, deals: pd.DataFrame) -> pd.DataFrame:
     ``decision_role``, ``won``, ``share_won``, ``lost``, ``share_lost``, ``share_gap``
     (won share minus lost share); largest gap first."""
     deals = path_sample(deals)
-    roles = store.query(load_sql("winloss_roles"))
+    roles = store.read("winloss_roles")
     rows = deals[["opportunity_id", "customer_id"]].merge(roles, on="customer_id")
     return _shares(rows[["opportunity_id", "decision_role"]], "decision_role", deals)
 

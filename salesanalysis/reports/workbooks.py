@@ -19,7 +19,7 @@ from salesanalysis.features.mode import UNDATED_AS_OF
 from salesanalysis.formatting import EXCEL_FORMATS
 from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.reports.tables import column_label
-from salesanalysis.store import Store, load_sql
+from salesanalysis.store import Store
 from salesanalysis.vocab import DIMENSIONS, label
 
 #: First characters that make a spreadsheet read a text cell as a formula.
@@ -135,7 +135,7 @@ def grade_owners(store: Store) -> pd.DataFrame:
     -------
     pandas.DataFrame
     """
-    return store.query(load_sql("report_owners"))[["owner_rep_id", "owner"]]
+    return store.read("report_owners")[["owner_rep_id", "owner"]]
 
 
 def export_grades(

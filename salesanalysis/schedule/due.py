@@ -29,7 +29,7 @@ from salesanalysis.reports.index import ledger_stems
 from salesanalysis.reports.ledger import SUCCEEDED, all_runs
 from salesanalysis.reports.paths import report_stem
 from salesanalysis.schedule.config import Definition
-from salesanalysis.store import Store, load_sql
+from salesanalysis.store import Store
 from salesanalysis.store.scope import period_bounds, week_of
 
 #: States of a candidate period.
@@ -142,7 +142,7 @@ def succeeded_outputs(store: Store) -> set[tuple[str, str]]:
 
 def data_span(store: Store) -> tuple[date | None, date | None]:
     """First and last date in the store's dated tables (None, None when there are none)."""
-    span = store.query(load_sql("data_date_range")).iloc[0]
+    span = store.read("data_date_range").iloc[0]
     if pd.isna(span["first_date"]):
         return None, None
     return pd.Timestamp(span["first_date"]).date(), pd.Timestamp(span["last_date"]).date()

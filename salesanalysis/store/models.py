@@ -147,4 +147,4 @@ def find_model(store: Store, kind: str, params_hash_: str, fingerprint: str) -> 
 
 def list_models(store: Store, kind: str) -> pd.DataFrame:
     """Stored models of ``kind`` without their payloads, latest first."""
-    return store.query(load_sql("models_list"), [kind])
+    return store.read("models_list", [kind])

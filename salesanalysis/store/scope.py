@@ -15,7 +15,6 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.store.connection import Store, uses_store
-from salesanalysis.store.queries import load_sql
 
 #: Label used for deals whose industry, rep or team is not recorded.
 UNKNOWN = "(not recorded)"
@@ -140,7 +139,7 @@ def latest_complete_week(store: Store) -> str:
 @uses_store
 def teams(store: Store | str | None) -> list[str]:
     """The teams that exist in ``reps`` (sorted)."""
-    frame = store.query(load_sql("teams"))
+    frame = store.read("teams")
     return frame["team"].tolist()
 
 

@@ -184,7 +184,7 @@ SELECT
     coalesce(op.max_open_amount, 0.0) AS max_open_amount,
     coalesce(c.budget, op.max_open_amount) AS expected_amount,
     CASE WHEN op.n_opps_won + op.n_opps_lost > 0
-         THEN op.n_opps_won / (op.n_opps_won + op.n_opps_lost + 0.0) END AS win_rate,
+         THEN op.n_opps_won / CAST(op.n_opps_won + op.n_opps_lost AS DOUBLE) END AS win_rate,
     op.avg_won_cycle_days,
     op.last_won_date,
     coalesce(od.n_orders, 0) AS n_orders,
@@ -194,17 +194,17 @@ SELECT
     od.last_order_date,
     date_diff('day', od.last_order_date, k.as_of) AS days_since_last_order,
     CASE WHEN od.n_orders >= 2
-         THEN date_diff('day', od.first_order_date, od.last_order_date) / (od.n_orders - 1.0) END
+         THEN date_diff('day', od.first_order_date, od.last_order_date) / CAST(od.n_orders - 1 AS DOUBLE) END
         AS avg_order_interval_days,
     CASE WHEN od.n_orders >= 2 AND od.last_order_date > od.first_order_date
          THEN date_diff('day', od.last_order_date, k.as_of)
-              / (date_diff('day', od.first_order_date, od.last_order_date) / (od.n_orders - 1.0)) END
+              / (date_diff('day', od.first_order_date, od.last_order_date) / CAST(od.n_orders - 1 AS DOUBLE)) END
         AS order_overdue_ratio,
     fb.latest_satisfaction,
     fb.mean_satisfaction,
     coalesce(fb.n_feedback, 0) AS n_feedback,
     CASE WHEN fb.n_feedback >= 2
-         THEN fb.latest_satisfaction - (fb.sum_satisfaction - fb.latest_satisfaction) / (fb.n_feedback - 1.0) END
+         THEN fb.latest_satisfaction - (fb.sum_satisfaction - fb.latest_satisfaction) / CAST(fb.n_feedback - 1 AS DOUBLE) END
         AS satisfaction_trend
 FROM keys k
 JOIN customers c ON c.customer_id = k.customer_id
