@@ -73,6 +73,8 @@ def _global(
     ] = None,
 ) -> None:
     state.db = db or default_db_path()
+    if tables and Path(tables).exists():  # a local folder: the same for kernels and workers
+        tables = str(Path(tables).resolve())
     state.engine, state.tables = (engine or "duckdb").strip().lower(), tables
     make_engine(state.engine, tables)  # a bad name, or Spark without its needs: one line now
     use_engine(state.engine, tables)  # stores the command opens use it, until it ends
