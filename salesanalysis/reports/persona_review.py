@@ -250,6 +250,19 @@ def members(result: PersonaResult, persona_id: int, store: Store | str | Path,
     })
 
 
+def members_parts(result: PersonaResult, store: Store | str | Path, lang: str = "en",
+                  shown: int = 10) -> list[Html]:
+    """Per persona a heading with its name and size and its first ``shown`` customers."""
+    names = _name(result, lang)
+    parts: list[Html] = []
+    for pid, name in names.items():  # one short list per persona (a handful)
+        listed = members(result, pid, store, lang)
+        parts.append(Html(f"<h4>{pid} {html.escape(str(name))}: "
+                          f"{html.escape(str(format_count(len(listed), lang)))}</h4>"))
+        parts.append(Html(style_frame(listed.head(shown), lang=lang).to_html()))
+    return parts
+
+
 def matrix_parts(store: Store | str | Path, result: PersonaResult, lang: str = "en",
                  grades: pd.DataFrame | None = None) -> list[Html | Figure]:
     """The persona matrix section: heading, persona x grade (or why it is missing) and persona
