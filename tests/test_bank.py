@@ -18,6 +18,7 @@ from salesanalysis.models.field_model import FieldWinModel
 from salesanalysis.models.leaks import check_store_leaks
 from salesanalysis.reports.forecast import open_deal_forecast
 from salesanalysis.reports.grade_review import grade_review
+from salesanalysis.reports.runner import run_report
 from salesanalysis.store import Store
 
 BANK = Path("/work/shared/datasets/bank_marketing/bank-full.csv")
@@ -192,3 +193,16 @@ def test_tune_weights_runs_on_the_undated_export(spread_file, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "Cross-sectional: the export has no dates" in text
     assert "The learned scorecard ranks held-out deals better" in text
+
+
+def test_period_reports_render_what_the_undated_export_lacks(spread_file, tmp_path):
+    with Store(tmp_path / "bank.duckdb", create=True) as store:
+        import_files(store, [spread_file], mapping="bank_marketing", rejected_dir=tmp_path)
+    for name, lang, words in (("monthly_review", "en", "No dates in any table"),
+                              ("rep_performance", "zh", "没有销售人员")):
+        result = run_report(name, parameters={"lang": lang}, db=tmp_path / "bank.duckdb",
+                            reports_dir=tmp_path / "reports")
+        assert result.period == "cross-sectional"
+        page = result.html_path.read_text(encoding="utf-8")
+        assert words in page and "winloss_investigation" in page and "monthly_review" not in (
+            page.split("winloss_investigation")[-1])

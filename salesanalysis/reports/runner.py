@@ -157,12 +157,12 @@ def run_report(
         db_path = store.path.resolve()
         reap_stale_runs(store, db_path)
         if _undated(store):
-            if name in PERIOD_REPORTS:
-                raise ParameterError(
-                    f"{name} compares periods, and {db_path.name} has no dated data (the export "
-                    "has no dates); the cross-sectional reports are "
-                    + ", ".join(r for r in reports if r not in PERIOD_REPORTS))
             period = CROSS_SECTIONAL
+            if name in PERIOD_REPORTS and GAPS_REPORT in reports:
+                # no month or week to compare: the page says what the data lacks instead
+                notebook = reports[GAPS_REPORT]
+                declared = notebook_parameters(notebook)
+                params = {k: v for k, v in params.items() if k in declared} | {"report": name}
         elif weekly:
             period = parse_week(week) if week else latest_complete_week(store)
         else:
@@ -183,6 +183,15 @@ def run_report(
 CROSS_SECTIONAL = "cross-sectional"
 #: Reports that compare periods (month over month, week over week): they need dated data.
 PERIOD_REPORTS = ("monthly_review", "weekly_review", "rep_performance")
+
+
+#: The notebook a period report renders instead on a store it cannot review (no dates).
+GAPS_REPORT = "data_gaps"
+
+
+def cross_sectional_reports(notebooks_dir: str | Path | None = None) -> list[str]:
+    """The reports that run on a store without dates (every report but the period ones)."""
+    return [r for r in available_reports(notebooks_dir) if r not in (*PERIOD_REPORTS, GAPS_REPORT)]
 
 
 def _undated(store: Store) -> bool:
