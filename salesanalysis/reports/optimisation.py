@@ -55,7 +55,7 @@ def rank_auc(score: np.ndarray, won: np.ndarray) -> float:
 
 @uses_store
 def tag_shifts(store: Store | str, deals: pd.DataFrame, quarter: tuple[date, date],
-               previous: tuple[date, date]) -> pd.DataFrame:
+               previous: tuple[date, date], tags: pd.DataFrame | None = None) -> pd.DataFrame:
     """Win rate of each tag's customers in ``quarter`` against ``previous``.
 
     Parameters
@@ -66,6 +66,9 @@ def tag_shifts(store: Store | str, deals: pd.DataFrame, quarter: tuple[date, dat
         :func:`~salesanalysis.reports.deals.deal_facts` as of the quarter's end.
     quarter, previous : tuple of date
         First and last day of the quarter and of the quarter before.
+    tags : pandas.DataFrame, optional
+        ``customer_id, tag`` to use when the store holds none (e.g. the tags the review's
+        personas section found this run, not stored).
 
     Returns
     -------
@@ -75,7 +78,10 @@ def tag_shifts(store: Store | str, deals: pd.DataFrame, quarter: tuple[date, dat
         :data:`~salesanalysis.reports.deals.SMALL_SAMPLE`); largest change first, small
         samples last. ``attrs["empty"]`` is True when the store holds no tags.
     """
-    tags = store.read("review_tags", {"last": quarter[1]})
+    stored = store.read("review_tags", {"last": quarter[1]})
+    if stored.empty and tags is not None:
+        stored = tags[["customer_id", "tag"]].drop_duplicates()
+    tags = stored
     columns = ["tag", "closed", "win_rate", "closed_before", "win_rate_before", "change",
                "small_sample"]
     if tags.empty:
