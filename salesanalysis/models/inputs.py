@@ -14,7 +14,7 @@ import pandas as pd
 
 from salesanalysis.formatting import format_count, format_money
 from salesanalysis.vocab import BRAND_RANK as VOCAB_BRAND_RANK
-from salesanalysis.vocab import OPEN_STAGES, STAGE_RANK, label
+from salesanalysis.vocab import OPEN_STAGES, STAGE_RANK, label, labels
 
 #: Candidate model inputs and how each reads in a factor ("<label>: <value>").
 FEATURE_LABELS: dict[str, str] = {
@@ -160,7 +160,8 @@ def display_values(frame: pd.DataFrame, columns: Sequence[str], lang: str = "en"
             raw = frame["brand_value"] if "brand_value" in frame.columns else pd.Series(
                 np.nan, index=frame.index
             )
-            brands = raw.astype(object).map(lambda v: v if pd.isna(v) else label("brand_value", v, lang))
+            known = labels("brand_value", lang)  # a dict lookup per value, not a call per row
+            brands = raw.astype(object).map(known).fillna(raw.astype(object))
             shown.append(brands.fillna(words["unknown"]).astype(str))
             continue
         raw = pd.Series(
@@ -208,8 +209,8 @@ def _customer_stage(frame: pd.DataFrame, rank: pd.Series, lang: str = "en") -> p
         return text
     deal = frame["stage"].astype(object)
     earlier = (rank == STAGE_RANK["won"]) & deal.isin(OPEN_STAGES)
-    own = deal.where(earlier, "").map(lambda v: stages.get(float(STAGE_RANK.get(v, 0)), "")
-                                      if v else "")
+    by_code = {code: stages[float(rank)] for code, rank in STAGE_RANK.items() if rank > 0}
+    own = deal.where(earlier).map(by_code).fillna("")
     head, _, rest = words["earlier"].partition("{won}")
     middle, _, tail = rest.partition("{own}")
     return text.where(~earlier, head + stages[float(STAGE_RANK["won"])] + middle + own + tail)
