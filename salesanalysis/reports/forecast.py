@@ -25,6 +25,7 @@ from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.pipeline import open_deals_at_month_end
 from salesanalysis.store import Store, uses_store
+from salesanalysis.store.cache import cached
 from salesanalysis.store.scope import check_team, month_bounds
 
 COLUMNS = ["opportunity_id", "name", "owner", "stage", "amount", "win_probability",
@@ -91,6 +92,14 @@ def open_deal_forecast(
         stage (at month end), amount, win_probability, expected_value, top_factors.
     """
     team = check_team(store, team)
+    params = {"month": month, "team": team, "random_state": random_state,
+              "min_outcomes": min_outcomes, "lang": lang}
+    return cached(store, "forecast", params, lambda: _open_deal_forecast(
+        store, month, team, random_state, min_outcomes, lang))
+
+
+def _open_deal_forecast(store: Store, month: str | None, team: str | None, random_state: int,
+                        min_outcomes: int, lang: str) -> DealForecast:
     mode = analysis_mode(store)
     as_of = mode.as_of if mode.cross_sectional else month_bounds(month)[1]
     empty = pd.DataFrame(columns=COLUMNS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, datetime
+from typing import Any
 
 from salesanalysis import __version__
 from salesanalysis.exceptions import ReportError
@@ -54,6 +55,10 @@ class Html(str):
 
     def _repr_html_(self) -> str:
         return str(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # the plain-text twin Jupyter stores beside the HTML: short, not the page again
+        printer.text(f"<HTML, {len(self):,} characters>")
 
 
 def escape_markdown(text: object) -> str:

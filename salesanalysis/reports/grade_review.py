@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesanalysis.config import config_hash
 from salesanalysis.features import CROSS_SECTIONAL, DATED, analysis_mode
 from salesanalysis.features.customer import customer_features
 from salesanalysis.formatting import format_count, format_date, format_money
@@ -33,6 +34,7 @@ from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.risk_words import risk_reasons
 from salesanalysis.store import Store, uses_store
+from salesanalysis.store.cache import cached
 from salesanalysis.store.scope import check_team, month_bounds, previous_month
 from salesanalysis.vocab import GRADES
 
@@ -144,6 +146,14 @@ def grade_review(
     team = check_team(store, team)
     cfg = config if isinstance(config, ScoringConfig) else load_scoring_config(config)
     cfg = cfg.model_copy(update={"reasons": cfg.reasons.model_copy(update={"lang": lang})})
+    params = {"month": month, "team": team, "config": config_hash(cfg),
+              "a_list_size": a_list_size, "lang": lang}
+    return cached(store, "grade_review", params,
+                  lambda: _grade_review(store, month, team, cfg, a_list_size, lang))
+
+
+def _grade_review(store: Store, month: str | None, team: str | None, cfg: ScoringConfig,
+                  a_list_size: int | None, lang: str) -> GradeReview:
     mode = analysis_mode(store)
     if mode.cross_sectional:  # no dates: every customer as stored, no month to compare with
         as_of = previous_as_of = mode.as_of

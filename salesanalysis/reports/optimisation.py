@@ -20,14 +20,17 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from salesanalysis.config import config_hash
 from salesanalysis.formatting import format_count, format_number, format_percent_value
 from salesanalysis.grading import backtest_grades
-from salesanalysis.grading.config import ScoringConfig
+from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
 from salesanalysis.reports.deals import SMALL_SAMPLE, closed_between, wilson_interval, win_rates
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg
 from salesanalysis.reports.review_tables import note, show
-from salesanalysis.store import Store, uses_store
+from salesanalysis.store import Store, uses_store, using_store
+from salesanalysis.store.cache import cached
+from salesanalysis.store.models import data_fingerprint
 
 #: The strategy of the deals on which no action was done.
 NO_ACTION = "none"
@@ -220,6 +223,18 @@ def weights_check(
         ``won``, ``lost``, ``auc`` (NaN without both outcomes), ``auc_low``/``auc_high``
         (a normal approximation of its 95% interval, Hanley-McNeil).
     """
+    with using_store(store, read_only=True) as st:
+        cfg = resolve_scoring_config(config)
+        ids = None if opportunity_ids is None else data_fingerprint(
+            pd.DataFrame({"id": sorted(map(str, opportunity_ids))}))
+        params = {"quarter": quarter, "previous": previous, "config": config_hash(cfg),
+                  "opportunities": ids}
+        return cached(st, "weights_check", params,
+                      lambda: _weights_check(st, quarter, previous, cfg, opportunity_ids))
+
+
+def _weights_check(store: Store, quarter: tuple[date, date], previous: tuple[date, date],
+                   config: ScoringConfig, opportunity_ids: pd.Series | None) -> WeightsCheck:
     result = backtest_grades(store, config, min_outcomes=1, as_of=quarter[1])
     frame = result.frame
     if opportunity_ids is not None:

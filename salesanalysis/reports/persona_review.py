@@ -33,11 +33,14 @@ from salesanalysis.formatting import (
 )
 from salesanalysis.personas import PersonaResult, assign_at, discover_personas
 from salesanalysis.personas.profiles import persona_matrix, persona_movement, persona_profiles
+from salesanalysis.personas.run import load_configs
 from salesanalysis.reports.charts import figure, styled
 from salesanalysis.reports.frame import Html, section
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.tables import style_frame
 from salesanalysis.store import Store, using_store
+from salesanalysis.store.cache import cached
+from salesanalysis.store.models import data_fingerprint
 from salesanalysis.vocab import GRADES
 
 #: Most columns of the persona x industry heatmap (the rest pooled as "other").
@@ -48,9 +51,16 @@ def persona_result(store: Store | str | Path, as_of: date | str | None = None,
                    config: str | Path | None = None, k: str | int | None = None,
                    feature_groups: list[str] | None = None,
                    k_range: tuple[int, int] | None = None) -> PersonaResult:
-    """The personas as of ``as_of`` without writing to the store (a report reads only)."""
-    return discover_personas(store, as_of=as_of, config=config, k=k,
-                             feature_groups=feature_groups, k_range=k_range, write=False)
+    """The personas as of ``as_of`` without writing to the store (a report reads only);
+    kept in the store's cache (:func:`~salesanalysis.store.cache.cached`) for the same data,
+    settings and code, so a re-render does not tag and cluster again."""
+    lo, hi = k_range if k_range is not None else (None, None)
+    settings = load_configs(config, k=k, feature_groups=feature_groups, k_min=lo, k_max=hi)
+    params = {"as_of": as_of, "config": settings.hash()}
+    with using_store(store, read_only=True) as st:
+        return cached(st, "personas", params, lambda: discover_personas(
+            st, as_of=as_of, config=config, k=k, feature_groups=feature_groups,
+            k_range=k_range, write=False))
 
 
 def _name(result: PersonaResult, lang: str) -> pd.Series:
@@ -207,7 +217,12 @@ def movement(store: Store | str | Path, result: PersonaResult, previous_as_of: d
             empty = pd.DataFrame(columns=["customer_id", "persona_before", "persona_after"])
             empty.attrs["refused"] = True
             return empty
-        before = assign_at(st, result.model, previous_as_of, config=config)
+        params = {"as_of": result.as_of, "config": result.config_hash,
+                  "assignments": data_fingerprint(result.assignments[["customer_id",
+                                                                      "persona_id"]]),
+                  "previous": previous_as_of, "movement_config": load_configs(config).hash()}
+        before = cached(st, "persona_movement", params,
+                        lambda: assign_at(st, result.model, previous_as_of, config=config))
     moved = persona_movement(before, result.assignments)
     moved.attrs["before"] = pd.Timestamp(previous_as_of).date()
     return moved

@@ -9,14 +9,13 @@ sample.
 
 from __future__ import annotations
 
-import base64
 import html
 
 import numpy as np
 import pandas as pd
 
 from salesanalysis.formatting import format_count, format_percent_value
-from salesanalysis.intake.cells import neutralise_text
+from salesanalysis.reports.attachments import full_list_html
 from salesanalysis.reports.deals import SMALL_SAMPLE
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg, noun
@@ -84,19 +83,12 @@ def show(
     top = msg("review_lists.top", lang, n=format_count(n, lang),
               total=format_count(total, lang), noun=words)
     summary = msg("lists.show_all", lang, total=format_count(total, lang), noun=words)
-    if total <= FULL_LIST_ROWS:
-        full = _html(frame, lang, money, decimals)
-    else:
-        csv = neutralise_text(frame).to_csv(index=False, lineterminator="\r\n")
-        link = base64.b64encode(("\ufeff" + csv).encode("utf-8")).decode("ascii")
-        more = msg("lists.download", lang, rows=format_count(FULL_LIST_ROWS, lang),
-                   total=format_count(total, lang), noun=words)
-        full = (f'<p class="sa-note"><a download="{html.escape(what)}.csv" '
-                f'href="data:text/csv;base64,{link}">{html.escape(more)}</a></p>'
-                + _html(frame.head(FULL_LIST_ROWS), lang, money, decimals))
-    return Html(html_note(top) + _html(frame.head(n), lang, money, decimals)
-                + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
-                + full + "</details>")
+    head = html_note(top) + _html(frame.head(n), lang, money, decimals)
+    if total > FULL_LIST_ROWS:  # a long list rides as a CSV beside the page, not as HTML
+        more = msg("lists.download", lang, total=format_count(total, lang), noun=words)
+        return Html(head + full_list_html(frame, what, more))
+    return Html(head + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
+                + _html(frame, lang, money, decimals) + "</details>")
 
 
 def html_note(text: str) -> str:

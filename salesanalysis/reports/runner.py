@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 from salesanalysis.exceptions import ParameterError, ReportError, SalesAnalysisError
+from salesanalysis.reports.attachments import FILES_URL_ENV, files_folder, publish_files, run_folder
 from salesanalysis.reports.frame import finish_page
 from salesanalysis.reports.index import write_index, write_text_atomic
 from salesanalysis.reports.ledger import (
@@ -56,6 +58,7 @@ from salesanalysis.reports.paths import (
     resolve_cli_path,
 )
 from salesanalysis.store import Store, using_store
+from salesanalysis.store.cache import RUN_DIR_ENV, store_spooled
 from salesanalysis.store.scope import (
     check_team,
     latest_complete_month,
@@ -240,21 +243,28 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
     running = run_notebook_path(out_dir, stem, run_id)
     html_path = out_dir / f"{stem}.html"
 
+    # the run's own folder: cache entries the kernel computed and the files beside the page
+    run_dir = run_folder(reports_dir.resolve(), run_id)
+    kernel_env = {RUN_DIR_ENV: str(run_dir), FILES_URL_ENV: f"{files_folder(stem)}/"}
     started = time.perf_counter()
     try:
-        _execute(notebook, running, params, progress=progress)
+        _execute(notebook, running, params, progress=progress, env=kernel_env)
         body = notebook_to_html(running, f"{name.replace('_', ' ').capitalize()} {period}")
         with output_lock(html_path, reports_dir / LOCK_FOLDER):
             write_text_atomic(html_path, body)
             os.replace(running, executed)
+            publish_files(run_dir, out_dir, stem)
     except BaseException as exc:  # failed, interrupted, or the swap failed: never 'running'
         error = str(exc) if isinstance(exc, SalesAnalysisError) else f"{type(exc).__name__}: {exc}"
         with using_store(db_path) as store:
             finish_run(store, run_id, None, error)
+        shutil.rmtree(run_dir, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started
     with using_store(db_path) as store:
         finish_run(store, run_id, str(html_path), None)
+        store_spooled(store, run_dir)  # the next render of the same data finds them
+    shutil.rmtree(run_dir, ignore_errors=True)
     with output_lock(reports_dir / "index.html", reports_dir / LOCK_FOLDER):
         with using_store(db_path) as store:  # same settings as the run's own connections
             write_index(reports_dir, store)
@@ -268,19 +278,25 @@ class LoggedKernelManager(AsyncKernelManager):
     #: Where the kernel's stderr goes (set on a subclass by :func:`_logged_kernel_manager`;
     #: not ``log``, which is the manager's own logger).
     kernel_stderr: TextIO | None = None
+    #: Variables added to the kernel's environment (this run's folder).
+    kernel_env: dict[str, str] = {}
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         if self.kernel_stderr is not None:
             kw.setdefault("stderr", self.kernel_stderr)
+        kw["env"] = {**(kw.get("env") or os.environ), **self.kernel_env}
         await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
-def _logged_kernel_manager(log: TextIO) -> type[LoggedKernelManager]:
-    """A :class:`LoggedKernelManager` class writing to ``log`` (Papermill takes a class)."""
-    return type("LoggedKernelManager", (LoggedKernelManager,), {"kernel_stderr": log})
+def _logged_kernel_manager(log: TextIO, env: dict[str, str]) -> type[LoggedKernelManager]:
+    """A :class:`LoggedKernelManager` class writing to ``log`` and adding ``env`` to the
+    kernel's environment (Papermill takes a class, not an instance)."""
+    return type("LoggedKernelManager", (LoggedKernelManager,),
+                {"kernel_stderr": log, "kernel_env": dict(env)})
 
 
-def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: bool) -> None:
+def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: bool,
+             env: dict[str, str] | None = None) -> None:
     log_path = output.with_suffix(".kernel.log")
     # Papermill's own parameter inspection cannot read `x: str | None = ...` lines and warns
     # about them; parameters were already checked by check_parameters, so keep it quiet.
@@ -296,7 +312,7 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: boo
                 progress_bar=progress,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                kernel_manager_class=_logged_kernel_manager(log),
+                kernel_manager_class=_logged_kernel_manager(log, env or {}),
             )
         log_path.unlink(missing_ok=True)
     except PapermillExecutionError as exc:

@@ -8,7 +8,6 @@ confirmed``); headers are the column names in words (``owner_rep_id`` -> ``Owner
 
 from __future__ import annotations
 
-import base64
 import html
 from typing import Any
 
@@ -23,7 +22,7 @@ from salesanalysis.formatting import (
     format_number,
     format_percent_value,
 )
-from salesanalysis.intake.cells import neutralise_text
+from salesanalysis.reports.attachments import full_list_html
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg, noun
 from salesanalysis.store.scope import UNKNOWN
@@ -252,8 +251,8 @@ def column_label(column: object, lang: str = "en") -> str:
 
 
 #: Longest list shown as a table inside a report's collapsible "show all" section; a longer
-#: list is one click away as a CSV download embedded in the page.
-FULL_LIST_ROWS = 500
+#: list is one click away as a CSV beside the report (:mod:`.attachments`).
+FULL_LIST_ROWS = 200
 
 
 def top_table(
@@ -299,21 +298,9 @@ def top_table(
     note = msg("lists.top", lang, n=format_count(n, lang), total=shown, noun=noun_text,
                order=msg(f"order.{order}", lang))
     summary = msg("lists.show_all", lang, total=shown, noun=noun_text)
-    if total <= FULL_LIST_ROWS:
-        full = style_table(frame, money, lang).to_html()
-    else:
-        # a long list as an HTML table would make the page tens of MB (and slow to build):
-        # the page keeps its first rows, the whole list rides along as a CSV download
-        csv = neutralise_text(frame).to_csv(index=False, lineterminator="\r\n")
-        link = base64.b64encode(("\ufeff" + csv).encode("utf-8")).decode("ascii")
-        more = msg("lists.download", lang, rows=format_count(FULL_LIST_ROWS, lang),
-                   total=shown, noun=noun_text)
-        full = (f'<p class="sa-note"><a download="{html.escape(what)}.csv" '
-                f'href="data:text/csv;base64,{link}">{html.escape(more)}</a></p>'
-                + style_table(frame.head(FULL_LIST_ROWS), money, lang).to_html())
-    return Html(
-        f'<p class="sa-note">{html.escape(note)}</p>'
-        + style_table(frame.head(n), money, lang).to_html()
-        + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
-        + full + "</details>"
-    )
+    head = f'<p class="sa-note">{html.escape(note)}</p>' + style_table(frame.head(n), money, lang).to_html()
+    if total > FULL_LIST_ROWS:  # a long list rides as a CSV beside the page, not as HTML
+        more = msg("lists.download", lang, total=shown, noun=noun_text)
+        return Html(head + full_list_html(frame, what, more))
+    return Html(head + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
+                + style_table(frame, money, lang).to_html() + "</details>")

@@ -66,7 +66,8 @@ def model_hash(kind: str, params_hash_: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{kind}\x1f{params_hash_}\x1f{fingerprint}".encode()).hexdigest()[:16]
 
 
-def _version() -> str:
+def package_version() -> str:
+    """The installed package's version (``unknown`` in a source tree never installed)."""
     try:
         return metadata.version("salesanalysis")
     except metadata.PackageNotFoundError:  # a source tree that was never installed
@@ -75,7 +76,8 @@ def _version() -> str:
 
 def save_model(
     store: Store, kind: str, estimator: Any, params: dict[str, Any], fingerprint: str,
-    as_of: date | str | None = None, summary: dict[str, Any] | None = None,
+    as_of: date | str | None = None, summary: dict[str, Any] | None = None, *,
+    compress: int = 3, pickled: bool = False, version: str | None = None,
 ) -> str:
     """Store a fitted estimator (replacing one with the same hash) and return its hash.
 
@@ -95,6 +97,12 @@ def save_model(
         The date the training data is as of.
     summary : dict, optional
         What a report shows without unpickling (stored as JSON).
+    compress : int, default 3
+        joblib's zlib level (1 is several times faster on large frames).
+    pickled : bool, default False
+        ``estimator`` is already joblib bytes (a spooled cache entry), stored as they are.
+    version : str, optional
+        What to record as ``package_version`` (default the installed package's version).
 
     Returns
     -------
@@ -103,13 +111,17 @@ def save_model(
     """
     p_hash = params_hash(params)
     key = model_hash(kind, p_hash, fingerprint)
-    buffer = io.BytesIO()
-    joblib.dump(estimator, buffer, compress=3)
+    if pickled:
+        payload = bytes(estimator)
+    else:
+        buffer = io.BytesIO()
+        joblib.dump(estimator, buffer, compress=compress)
+        payload = buffer.getvalue()
     day = None if as_of is None else pd.Timestamp(as_of).date()
     text = None if summary is None else json.dumps(summary, sort_keys=True, ensure_ascii=False,
                                                    default=str)
     row = [key, kind, p_hash, fingerprint, day, datetime.now().replace(microsecond=0),
-           _version(), buffer.getvalue(), text]
+           version or package_version(), payload, text]
     with store.transaction():
         store.con.execute(load_sql("models_delete"), [key])
         store.con.execute(load_sql("models_insert"), row)

@@ -1,0 +1,196 @@
+"""Results worth keeping between renders, stored in the ``models`` table with the fitted models.
+
+A report section that fits a model or scans the whole base (personas, the win-probability
+forecast, the grade review, the weights backtest) is computed once per *data*, *parameters*
+and *code*: :func:`cached` looks it up under
+
+- the **data fingerprint** of the store (:func:`store_fingerprint`: row count and an order-free
+  hash of every data table, one DuckDB statement, ``sql/store_fingerprint.sql``; for the Spark
+  engine also the names, sizes and times of the table files), so any import, undo, re-grade or
+  persona run gives a new key;
+- the **parameters** (as_of, month, team, config hash, language ...), hashed with
+  :func:`~salesanalysis.store.models.params_hash`;
+- the **code** (:func:`code_fingerprint`: a hash of the package's own source, SQL and YAML
+  files), so a changed rule never reuses an old result.
+
+A hit unpickles the stored value; a miss computes it and keeps it: directly when the store
+is open for writing, else (a report kernel reads the store read-only, several at once) as a
+file in the run's own folder (``SALESANALYSIS_RUN_DIR``, set by the report runner for each
+run), which the runner moves into the store after the report rendered
+(:func:`store_spooled`). Storing a value removes the same kind's values of other data
+fingerprints: they can only come back by undoing an import, and are then recomputed.
+Unpickling runs code: only open stores you trust (as for every stored model).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import joblib
+
+from salesanalysis.store.connection import Store
+from salesanalysis.store.models import model_hash, package_version, params_hash, save_model
+from salesanalysis.store.queries import load_sql
+
+T = TypeVar("T")
+
+#: The run folder a report kernel spools its new cache entries (and full lists) to.
+RUN_DIR_ENV = "SALESANALYSIS_RUN_DIR"
+#: ``0`` turns the cache off (every call computes; nothing is stored).
+CACHE_ENV = "SALESANALYSIS_CACHE"
+#: Sub-folder of the run folder holding spooled entries.
+SPOOL = "cache"
+#: Every kind this module stores starts with this (personas' own models are kind ``persona``).
+KIND_PREFIX = "cache:"
+
+_log = logging.getLogger("salesanalysis")
+_PACKAGE = Path(__file__).resolve().parents[1]
+_CODE: list[str] = []
+_FINGERPRINTS: weakref.WeakKeyDictionary[Store, str] = weakref.WeakKeyDictionary()
+
+
+def code_fingerprint() -> str:
+    """A hash (16 hex digits) of the package's ``.py``, ``.sql`` and ``.yaml`` files."""
+    if not _CODE:
+        digest = hashlib.sha256()
+        for path in sorted(_PACKAGE.rglob("*")):
+            if path.suffix in (".py", ".sql", ".yaml") and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(_PACKAGE)).encode("utf-8") + b"\x1f")
+                digest.update(path.read_bytes())
+        _CODE.append(digest.hexdigest()[:16])
+    return _CODE[0]
+
+
+def code_version() -> str:
+    """The package version and :func:`code_fingerprint`, as recorded with a cached value."""
+    return f"{package_version()}+code.{code_fingerprint()}"
+
+
+def _read_only(store: Store) -> bool:
+    return bool(store.scalar("SELECT current_setting('access_mode') = 'read_only'"))
+
+
+def store_fingerprint(store: Store) -> str:
+    """A hash (16 hex digits) of the store's data: equal for equal data, new after any write.
+
+    Parameters
+    ----------
+    store : Store
+        The store (a read-only store's value is remembered: nothing can write it meanwhile).
+
+    Returns
+    -------
+    str
+    """
+    if store in _FINGERPRINTS:
+        return _FINGERPRINTS[store]
+    rows = store.con.execute(load_sql("store_fingerprint")).fetchall()
+    digest = hashlib.sha256(repr(rows).encode("utf-8"))
+    if store.engine.name != "duckdb" and store.engine.tables:
+        folder = Path(str(store.engine.tables))
+        files = sorted(folder.rglob("*")) if folder.is_dir() else []
+        listing = [(str(p.relative_to(folder)), p.stat().st_size, p.stat().st_mtime_ns)
+                   for p in files if p.is_file()]
+        digest.update(f"{store.engine.name}\x1f{store.engine.tables}\x1f{listing}".encode())
+    value = digest.hexdigest()[:16]
+    if _read_only(store):
+        _FINGERPRINTS[store] = value
+    return value
+
+
+def cache_enabled() -> bool:
+    """False when ``SALESANALYSIS_CACHE=0``."""
+    return os.environ.get(CACHE_ENV, "").strip().lower() not in ("0", "false", "no", "off")
+
+
+def cached(store: Store, kind: str, params: dict[str, Any], compute: Callable[[], T]) -> T:
+    """The value ``compute()`` gives on this store's data and ``params``, computed once.
+
+    Parameters
+    ----------
+    store : Store
+        The store the value is computed from (and kept in).
+    kind : str
+        What the value is, e.g. ``"forecast"`` (stored as ``cache:forecast``).
+    params : dict
+        Everything besides the data that shapes the value (JSON-able; dates as strings).
+    compute : callable
+        Computes the value (anything joblib can pickle) when it is not stored.
+
+    Returns
+    -------
+    object
+        The stored value, or the freshly computed one.
+    """
+    if not cache_enabled():
+        return compute()
+    full_kind = KIND_PREFIX + kind
+    fingerprint = store_fingerprint(store)
+    p = {**params, "_code": code_fingerprint()}
+    key = model_hash(full_kind, params_hash(p), fingerprint)
+    rows = store.con.execute(load_sql("models_get"), [key]).fetchall()
+    if rows:
+        try:
+            return joblib.load(io.BytesIO(rows[0][7]))
+        except Exception as exc:  # a payload of another library version: compute again
+            _log.warning("cached %s %s could not be read (%s); computing it again",
+                         kind, key, exc)
+    value = compute()
+    _keep(store, full_kind, value, p, fingerprint, key)
+    return value
+
+
+def _keep(store: Store, kind: str, value: Any, params: dict[str, Any], fingerprint: str,
+          key: str) -> None:
+    """Store ``value`` now (writable store) or spool it for the runner (read-only store)."""
+    as_of = params.get("as_of")
+    if not _read_only(store):
+        save_model(store, kind, value, params, fingerprint, as_of, compress=1,
+                   version=code_version())
+        store.con.execute(load_sql("cache_prune"), [kind, fingerprint, code_version()])
+        return
+    run_dir = os.environ.get(RUN_DIR_ENV)
+    if not run_dir:
+        return  # a notebook opened by hand: nothing to keep it in, computed each time
+    spool = Path(run_dir) / SPOOL
+    spool.mkdir(parents=True, exist_ok=True)
+    joblib.dump(value, spool / f"{key}.joblib", compress=1)
+    meta = {"kind": kind, "params": params, "fingerprint": fingerprint, "as_of": as_of,
+            "version": code_version()}
+    (spool / f"{key}.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
+
+
+def store_spooled(store: Store, run_dir: str | Path) -> int:
+    """Move the entries a report run spooled in ``run_dir`` into the store's ``models`` table.
+
+    Parameters
+    ----------
+    store : Store
+        The store, open for writing.
+    run_dir : str or Path
+        The run's folder (the kernel's ``SALESANALYSIS_RUN_DIR``).
+
+    Returns
+    -------
+    int
+        Entries stored.
+    """
+    spool = Path(run_dir) / SPOOL
+    stored = 0
+    for meta_path in sorted(spool.glob("*.json")) if spool.is_dir() else []:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        payload = meta_path.with_suffix(".joblib").read_bytes()
+        save_model(store, meta["kind"], payload, meta["params"], meta["fingerprint"],
+                   meta["as_of"], pickled=True, version=meta["version"])
+        store.con.execute(load_sql("cache_prune"),
+                          [meta["kind"], meta["fingerprint"], meta["version"]])
+        stored += 1
+    return stored
