@@ -29,9 +29,11 @@ from salesanalysis.playbook import (
     strategy_effectiveness,
     winning_responses,
 )
+from salesanalysis.reports.attachments import full_list_html
 from salesanalysis.reports.frame import Html, escape_markdown
 from salesanalysis.reports.messages import msg
-from salesanalysis.reports.tables import style_frame
+from salesanalysis.reports.review_tables import noun_text
+from salesanalysis.reports.tables import FULL_LIST_ROWS, style_frame
 from salesanalysis.store import Store, using_store
 from salesanalysis.store.scope import check_team, month_bounds
 from salesanalysis.vocab import label
@@ -70,12 +72,24 @@ def format_execution(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     return out
 
 
-def execution_table(frame: pd.DataFrame, lang: str = "en") -> Html:
-    """One execution table (or "Nothing to report." when empty), headers in ``lang``."""
+def execution_table(frame: pd.DataFrame, lang: str = "en", n: int | None = None,
+                    what: str = "row") -> Html:
+    """One execution table (or "Nothing to report." when empty), headers in ``lang``; with
+    ``n``, a longer table shows its first ``n`` rows and links the whole as a CSV beside the
+    report (``what``: the noun of its rows, e.g. ``"rep"``)."""
     if frame.empty:
         return Html(f'<p class="sa-note">{html.escape(msg("lists.nothing", lang))}</p>')
     headers = [msg(f"execution.headers.{c}", lang) for c in frame.columns]
-    return Html(style_frame(format_execution(frame, lang), headers, lang).to_html())
+    shown = format_execution(frame, lang)
+    if n is None or len(frame) <= n:
+        return Html(style_frame(shown, headers, lang).to_html())
+    total, words = format_count(len(frame), lang), noun_text(what, len(frame), lang)
+    top = msg("review_lists.top", lang, n=format_count(n, lang), total=total, noun=words)
+    whole = shown.set_axis(headers, axis=1)
+    return Html(f'<p class="sa-note">{html.escape(top)}</p>'
+                + style_frame(shown.head(n), headers, lang).to_html()
+                + full_list_html(whole, what, msg("lists.download", lang, total=total,
+                                                  noun=words)))
 
 
 @dataclass
@@ -128,10 +142,18 @@ class ExecutionReview:
             return Html(f'<p class="sa-note">{html.escape(note)}</p>'
                         + execution_table(shown, lang))
         note = msg("execution.top", lang, n=format_count(n, lang), total=count)
+        if total > FULL_LIST_ROWS:  # the whole list as a CSV beside the page
+            headers = [msg(f"execution.headers.{c}", lang) for c in shown.columns]
+            whole = format_execution(shown, lang).set_axis(headers, axis=1)
+            link = full_list_html(whole, "overdue_action", msg(
+                "lists.download", lang, total=count, noun=noun_text("overdue_action", total,
+                                                                    lang)))
+            return Html(f'<p class="sa-note">{html.escape(note)}</p>'
+                        + execution_table(shown.head(n), lang) + link)
         return Html(f'<p class="sa-note">{html.escape(note)}</p>'
                     + execution_table(shown.head(n), lang)
                     + f'<details class="sa-full"><summary>{html.escape(note)}</summary>'
-                    + execution_table(shown.head(500), lang) + "</details>")
+                    + execution_table(shown, lang) + "</details>")
 
     def effectiveness_note(self, lang: str = "en") -> str:
         """The "no personas" note when cells are by grade only (else empty)."""

@@ -8,14 +8,19 @@ without deals (selling reps, industries of the customers, teams) from ``report_s
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
-from salesanalysis.formatting import format_money, format_percent_value
+from salesanalysis.formatting import format_count, format_money, format_percent_value
+from salesanalysis.reports.attachments import full_list_html
+from salesanalysis.reports.frame import Html
+from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.review import shift_month
+from salesanalysis.reports.tables import style_frame
 from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, check_team, month_bounds, parse_month
 from salesanalysis.vocab import CLOSED_OUTCOMES
@@ -151,3 +156,41 @@ def format_performance(
         elif column == "revenue_won":
             out[column] = format_money(frame[column].to_numpy(), lang)
     return out.rename(columns=TITLES).reset_index(drop=True)
+
+
+#: Rows of a performance table shown in the page (the whole table is a CSV beside it).
+PERFORMANCE_ROWS = 25
+
+
+def performance_table(frame: pd.DataFrame, by: str = "rep", lang: str = "en",
+                      n: int = PERFORMANCE_ROWS) -> Html:
+    """A :func:`performance_by` table as the page shows it: every row when there are at
+    most ``n``, else "Top 25 of 3,429 reps, by revenue won" and the whole table as a CSV
+    beside the report.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The output of :func:`performance_by` (sorted by revenue won).
+    by : {"rep", "industry", "team"}
+        The breakdown (names the rows).
+    lang : {"en", "zh"}
+        Language.
+    n : int
+        Rows shown in the page.
+
+    Returns
+    -------
+    Html
+    """
+    shown = format_performance(frame, lang=lang)
+    table = style_frame(shown.head(n), lang=lang).to_html()
+    total = len(shown)
+    if total <= n:
+        return Html(table)
+    count, noun_text = format_count(total, lang), noun(by, total, lang)
+    top = msg("lists.top", lang, n=format_count(n, lang), total=count, noun=noun_text,
+              order=msg("order.revenue_won", lang))
+    more = msg("lists.download", lang, total=count, noun=noun_text)
+    return Html(f'<p class="sa-note">{html.escape(top)}</p>' + table
+                + full_list_html(shown, by, more))
