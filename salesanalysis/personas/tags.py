@@ -3,8 +3,8 @@ the store's texts and the customers' features, as of a date.
 
 A keyword matches as a case-insensitive substring, so Chinese text needs no word segmentation
 (a rule lists the words as they are written: 分期付款, 技术参数). Matching is vectorised: one
-regular expression per rule and text field over the whole column (a loop over rules, never over
-records). Every match is one evidence row: customer, tag, tag group, the record (table and key),
+regular expression per rule over the distinct texts (a loop over rules, never over records),
+its matches spread back to every record carrying that text. Every match is one evidence row: customer, tag, tag group, the record (table and key),
 the field and the words that matched; a condition on a feature gives a row from the
 ``features`` "table" with the value that met it. :func:`tag_matrix` turns evidence into one
 0/1 column per tag for the clustering.
@@ -54,18 +54,34 @@ def _pattern(rule: TagRule) -> str | None:
     return "|".join(re.escape(w) for w in words) if words else None
 
 
-def _keyword_evidence(texts: pd.DataFrame, lowered: pd.Series, code: str, rule: TagRule,
+class _Texts:
+    """The texts once, for every rule: each distinct text lowered (rules match distinct texts,
+    then the matches are spread back to the records), and each record's ``table.field``."""
+
+    def __init__(self, texts: pd.DataFrame) -> None:
+        self.texts = texts
+        codes, uniques = pd.factorize(texts["text"].astype(str))
+        self.codes = codes
+        self.lowered = pd.Series(np.asarray(uniques, dtype=object)).str.lower()
+        key_codes, keys = pd.factorize(texts["source_table"] + "." + texts["field"])
+        self.key_codes, self.keys = key_codes, [str(k) for k in keys]
+
+    def in_fields(self, fields: list[str]) -> np.ndarray:
+        wanted = [i for i, key in enumerate(self.keys) if key in fields]
+        return np.isin(self.key_codes, wanted)
+
+
+def _keyword_evidence(texts: _Texts, code: str, rule: TagRule,
                       fields: list[str]) -> pd.DataFrame:
     pattern = _pattern(rule)
-    if pattern is None or texts.empty:
+    if pattern is None or texts.texts.empty:
         return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
-    keys = texts["source_table"] + "." + texts["field"]
-    scope = keys.isin(fields).to_numpy()
-    hit = np.zeros(len(texts), dtype=bool)
-    hit[scope] = lowered[scope].str.contains(pattern, regex=True).to_numpy()
-    found = texts.loc[hit, ["customer_id", "source_table", "record_id", "field"]].copy()
-    words = lowered[hit].str.findall(pattern).str.join(", ")
-    found["matched"] = words.to_numpy(dtype=object)
+    distinct_hit = texts.lowered.str.contains(pattern, regex=True).to_numpy(dtype=bool)
+    hit = texts.in_fields(fields) & distinct_hit[texts.codes]
+    words = np.full(len(texts.lowered), None, dtype=object)
+    words[distinct_hit] = texts.lowered[distinct_hit].str.findall(pattern).str.join(", ")
+    found = texts.texts.loc[hit, ["customer_id", "source_table", "record_id", "field"]].copy()
+    found["matched"] = words[texts.codes[hit]]
     found["tag"], found["tag_group"] = code, rule.group
     return found[list(EVIDENCE_COLUMNS)]
 
@@ -128,11 +144,11 @@ def find_evidence(
         table, record and field.
     """
     notes = [] if notes is None else notes
-    lowered = texts["text"].astype(str).str.lower() if len(texts) else pd.Series(dtype=object)
+    distinct = _Texts(texts)
     parts = []
     for code, rule in rules.items():  # a handful of rules, each vectorised over all texts
         fields = rule.fields or list(default_fields or [])
-        parts.append(_keyword_evidence(texts, lowered, code, rule, fields))
+        parts.append(_keyword_evidence(distinct, code, rule, fields))
         parts.append(_condition_evidence(features, code, rule, notes))
     parts = [p for p in parts if len(p)]
     if not parts:

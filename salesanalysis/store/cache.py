@@ -25,16 +25,15 @@ Unpickling runs code: only open stores you trust (as for every stored model).
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
+import pickle
 import weakref
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-
-import joblib
 
 from salesanalysis.store.connection import Store
 from salesanalysis.store.models import model_hash, package_version, params_hash, save_model
@@ -106,6 +105,16 @@ def store_fingerprint(store: Store) -> str:
     return value
 
 
+def _dumps(value: Any) -> bytes:
+    """Pickle (protocol 5) and zlib level 1: frames of many strings load several times faster
+    this way than through joblib, and stay a sixth of their size."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _loads(payload: bytes) -> Any:
+    return pickle.loads(zlib.decompress(payload))
+
+
 def cache_enabled() -> bool:
     """False when ``SALESANALYSIS_CACHE=0``."""
     return os.environ.get(CACHE_ENV, "").strip().lower() not in ("0", "false", "no", "off")
@@ -139,7 +148,7 @@ def cached(store: Store, kind: str, params: dict[str, Any], compute: Callable[[]
     rows = store.con.execute(load_sql("models_get"), [key]).fetchall()
     if rows:
         try:
-            return joblib.load(io.BytesIO(rows[0][7]))
+            return _loads(rows[0][7])
         except Exception as exc:  # a payload of another library version: compute again
             _log.warning("cached %s %s could not be read (%s); computing it again",
                          kind, key, exc)
@@ -153,7 +162,7 @@ def _keep(store: Store, kind: str, value: Any, params: dict[str, Any], fingerpri
     """Store ``value`` now (writable store) or spool it for the runner (read-only store)."""
     as_of = params.get("as_of")
     if not _read_only(store):
-        save_model(store, kind, value, params, fingerprint, as_of, compress=1,
+        save_model(store, kind, _dumps(value), params, fingerprint, as_of, pickled=True,
                    version=code_version())
         store.con.execute(load_sql("cache_prune"), [kind, fingerprint, code_version()])
         return
@@ -162,7 +171,7 @@ def _keep(store: Store, kind: str, value: Any, params: dict[str, Any], fingerpri
         return  # a notebook opened by hand: nothing to keep it in, computed each time
     spool = Path(run_dir) / SPOOL
     spool.mkdir(parents=True, exist_ok=True)
-    joblib.dump(value, spool / f"{key}.joblib", compress=1)
+    (spool / f"{key}.pickle.z").write_bytes(_dumps(value))
     meta = {"kind": kind, "params": params, "fingerprint": fingerprint, "as_of": as_of,
             "version": code_version()}
     (spool / f"{key}.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
@@ -187,7 +196,7 @@ def store_spooled(store: Store, run_dir: str | Path) -> int:
     stored = 0
     for meta_path in sorted(spool.glob("*.json")) if spool.is_dir() else []:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        payload = meta_path.with_suffix(".joblib").read_bytes()
+        payload = meta_path.with_suffix(".pickle.z").read_bytes()
         save_model(store, meta["kind"], payload, meta["params"], meta["fingerprint"],
                    meta["as_of"], pickled=True, version=meta["version"])
         store.con.execute(load_sql("cache_prune"),
