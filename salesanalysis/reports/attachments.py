@@ -18,6 +18,7 @@ import html
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,6 +33,10 @@ FILES_URL_ENV = "SALESANALYSIS_FILES_URL"
 FILES = "files"
 #: Folder of the reports folder holding one folder per running report.
 RUNS_FOLDER = ".runs"
+
+#: Longest list shown as a table inside a report's collapsible "show all" section; a longer
+#: list is one click away as a CSV beside the report.
+FULL_LIST_ROWS = 200
 
 _NAMES: dict[str, int] = {}
 
@@ -90,6 +95,32 @@ def full_list_html(frame: pd.DataFrame, what: str, text: str) -> str:
         href = "data:text/csv;base64," + base64.b64encode(data).decode("ascii")
     return (f'<p class="sa-note"><a download="{html.escape(name)}" '
             f'href="{html.escape(href)}">{html.escape(text)}</a></p>')
+
+
+def rest_of_list(frame: pd.DataFrame, what: str, full_html: Callable[[], str], summary: str,
+                 download: str) -> str:
+    """What follows the first rows of a cut list: the whole list in a collapsible section
+    when it has at most :data:`FULL_LIST_ROWS` rows, else a link to it as a CSV.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The whole list (as the CSV should carry it).
+    what : str
+        The list's kind (names the file).
+    full_html : callable
+        Renders the whole list as an HTML table (called only when it is shown).
+    summary, download : str
+        The collapsible section's title and the link's words.
+
+    Returns
+    -------
+    str
+    """
+    if len(frame) > FULL_LIST_ROWS:
+        return full_list_html(frame, what, download)
+    return (f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
+            + full_html() + "</details>")
 
 
 def publish_files(run_dir: Path, out_dir: Path, stem: str) -> None:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.store import Store, uses_store
+from salesanalysis.store.cache import cached_result
 from salesanalysis.store.scope import UNKNOWN, check_team
 from salesanalysis.vocab import ACTION_STATUSES, CLOSED_OUTCOMES, OUTCOMES
 
@@ -35,7 +36,7 @@ UNDATED_END = date(2200, 1, 1)
 Z95 = 1.959963984540054
 
 
-@uses_store
+@cached_result("deal_facts")
 def deal_facts(
     store: Store | str, as_of: str | date | None = None, team: str | None = None,
     closed_from: str | date | None = None,
@@ -171,7 +172,7 @@ def closed_between(deals: pd.DataFrame, first: date, last: date) -> pd.DataFrame
     return deals.loc[keep].reset_index(drop=True)
 
 
-@uses_store
+@cached_result("actions_as_of")
 def actions_as_of(
     store: Store | str, as_of: str | date | None = None, team: str | None = None
 ) -> pd.DataFrame:

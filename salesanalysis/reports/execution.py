@@ -29,12 +29,13 @@ from salesanalysis.playbook import (
     strategy_effectiveness,
     winning_responses,
 )
-from salesanalysis.reports.attachments import full_list_html
+from salesanalysis.reports.attachments import rest_of_list
 from salesanalysis.reports.frame import Html, escape_markdown
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.review_tables import noun_text
-from salesanalysis.reports.tables import FULL_LIST_ROWS, style_frame
+from salesanalysis.reports.tables import style_frame
 from salesanalysis.store import Store, using_store
+from salesanalysis.store.cache import cached_result
 from salesanalysis.store.scope import check_team, month_bounds
 from salesanalysis.vocab import label
 
@@ -86,10 +87,12 @@ def execution_table(frame: pd.DataFrame, lang: str = "en", n: int | None = None,
     total, words = format_count(len(frame), lang), noun_text(what, len(frame), lang)
     top = msg("review_lists.top", lang, n=format_count(n, lang), total=total, noun=words)
     whole = shown.set_axis(headers, axis=1)
+    more = msg("lists.download", lang, total=total, noun=words)
+    summary = msg("lists.show_all", lang, total=total, noun=words)
     return Html(f'<p class="sa-note">{html.escape(top)}</p>'
                 + style_frame(shown.head(n), headers, lang).to_html()
-                + full_list_html(whole, what, msg("lists.download", lang, total=total,
-                                                  noun=words)))
+                + rest_of_list(whole, what, lambda: style_frame(shown, headers, lang).to_html(),
+                               summary, more))
 
 
 @dataclass
@@ -142,24 +145,21 @@ class ExecutionReview:
             return Html(f'<p class="sa-note">{html.escape(note)}</p>'
                         + execution_table(shown, lang))
         note = msg("execution.top", lang, n=format_count(n, lang), total=count)
-        if total > FULL_LIST_ROWS:  # the whole list as a CSV beside the page
-            headers = [msg(f"execution.headers.{c}", lang) for c in shown.columns]
-            whole = format_execution(shown, lang).set_axis(headers, axis=1)
-            link = full_list_html(whole, "overdue_action", msg(
-                "lists.download", lang, total=count, noun=noun_text("overdue_action", total,
-                                                                    lang)))
-            return Html(f'<p class="sa-note">{html.escape(note)}</p>'
-                        + execution_table(shown.head(n), lang) + link)
+        headers = [msg(f"execution.headers.{c}", lang) for c in shown.columns]
+        whole = format_execution(shown, lang).set_axis(headers, axis=1)
+        more = msg("lists.download", lang, total=count,
+                   noun=noun_text("overdue_action", total, lang))
         return Html(f'<p class="sa-note">{html.escape(note)}</p>'
                     + execution_table(shown.head(n), lang)
-                    + f'<details class="sa-full"><summary>{html.escape(note)}</summary>'
-                    + execution_table(shown, lang) + "</details>")
+                    + rest_of_list(whole, "overdue_action",
+                                   lambda: execution_table(shown, lang), note, more))
 
     def effectiveness_note(self, lang: str = "en") -> str:
         """The "no personas" note when cells are by grade only (else empty)."""
         return "" if self.has_personas else msg("execution.no_personas", lang)
 
 
+@cached_result("execution_review")
 def execution_review(
     store: Store | str | Path,
     month: str,

@@ -21,7 +21,8 @@ from salesanalysis.formatting import (
 )
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.tables import header_text
-from salesanalysis.store import Store, uses_store
+from salesanalysis.store import Store
+from salesanalysis.store.cache import cached_result
 from salesanalysis.store.scope import check_team, month_bounds, parse_month, previous_month
 
 #: The headline KPIs in report order: kpi -> (label, unit). Units drive formatting:
@@ -55,7 +56,7 @@ def _kpi_values(store: Store, month: str, team: str | None) -> pd.Series:
     return values.reindex(list(KPIS))
 
 
-@uses_store
+@cached_result("monthly_kpis")
 def monthly_kpis(store: Store | str, month: str, team: str | None = None) -> pd.DataFrame:
     """Headline KPIs of ``month`` next to the previous month.
 

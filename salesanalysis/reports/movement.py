@@ -22,7 +22,8 @@ import pandas as pd
 from salesanalysis.formatting import format_count, format_money
 from salesanalysis.reports.deals import LOST, OPEN, WON, deal_facts
 from salesanalysis.reports.messages import msg
-from salesanalysis.store import Store, uses_store
+from salesanalysis.store import Store
+from salesanalysis.store.cache import cached_result
 from salesanalysis.store.scope import check_team
 from salesanalysis.vocab import STAGE_RANK, STAGES
 
@@ -68,7 +69,7 @@ def _rank(deals: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(rank > 0, rank, fallback), index=deals.index)
 
 
-@uses_store
+@cached_result("pipeline_movement")
 def pipeline_movement(
     store: Store | str, first: date | str, last: date | str, team: str | None = None
 ) -> Movement:

@@ -16,12 +16,13 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import format_count, format_money, format_percent_value
-from salesanalysis.reports.attachments import full_list_html
+from salesanalysis.reports.attachments import rest_of_list
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.review import shift_month
 from salesanalysis.reports.tables import style_frame
-from salesanalysis.store import Store, uses_store
+from salesanalysis.store import Store
+from salesanalysis.store.cache import cached_result
 from salesanalysis.store.scope import UNKNOWN, check_team, month_bounds, parse_month
 from salesanalysis.vocab import CLOSED_OUTCOMES
 
@@ -51,7 +52,7 @@ def _win_rate(won: pd.Series, lost: pd.Series) -> pd.Series:
     return (won / closed.where(closed > 0)).astype(float)
 
 
-@uses_store
+@cached_result("performance_by")
 def performance_by(
     store: Store | str, month: str, by: str = "rep", team: str | None = None
 ) -> pd.DataFrame:
@@ -192,5 +193,6 @@ def performance_table(frame: pd.DataFrame, by: str = "rep", lang: str = "en",
     top = msg("lists.top", lang, n=format_count(n, lang), total=count, noun=noun_text,
               order=msg("order.revenue_won", lang))
     more = msg("lists.download", lang, total=count, noun=noun_text)
-    return Html(f'<p class="sa-note">{html.escape(top)}</p>' + table
-                + full_list_html(shown, by, more))
+    summary = msg("lists.show_all", lang, total=count, noun=noun_text)
+    return Html(f'<p class="sa-note">{html.escape(top)}</p>' + table + rest_of_list(
+        shown, by, lambda: style_frame(shown, lang=lang).to_html(), summary, more))

@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 
 from salesanalysis.formatting import format_count, format_percent_value
-from salesanalysis.reports.attachments import full_list_html
+from salesanalysis.reports.attachments import rest_of_list
 from salesanalysis.reports.deals import SMALL_SAMPLE
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg, noun
-from salesanalysis.reports.tables import FULL_LIST_ROWS, column_label, format_table, style_frame
+from salesanalysis.reports.tables import column_label, format_table, style_frame
 from salesanalysis.vocab import label
 
 #: Money columns of the reports' tables.
@@ -83,12 +83,10 @@ def show(
     top = msg("review_lists.top", lang, n=format_count(n, lang),
               total=format_count(total, lang), noun=words)
     summary = msg("lists.show_all", lang, total=format_count(total, lang), noun=words)
-    head = html_note(top) + _html(frame.head(n), lang, money, decimals)
-    if total > FULL_LIST_ROWS:  # a long list rides as a CSV beside the page, not as HTML
-        more = msg("lists.download", lang, total=format_count(total, lang), noun=words)
-        return Html(head + full_list_html(frame, what, more))
-    return Html(head + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
-                + _html(frame, lang, money, decimals) + "</details>")
+    more = msg("lists.download", lang, total=format_count(total, lang), noun=words)
+    return Html(html_note(top) + _html(frame.head(n), lang, money, decimals)
+                + rest_of_list(frame, what, lambda: _html(frame, lang, money, decimals),
+                               summary, more))
 
 
 def html_note(text: str) -> str:

@@ -22,7 +22,7 @@ from salesanalysis.formatting import (
     format_number,
     format_percent_value,
 )
-from salesanalysis.reports.attachments import full_list_html
+from salesanalysis.reports.attachments import FULL_LIST_ROWS, rest_of_list  # noqa: F401
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg, noun
 from salesanalysis.store.scope import UNKNOWN
@@ -250,9 +250,6 @@ def column_label(column: object, lang: str = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
-#: Longest list shown as a table inside a report's collapsible "show all" section; a longer
-#: list is one click away as a CSV beside the report (:mod:`.attachments`).
-FULL_LIST_ROWS = 200
 
 
 def top_table(
@@ -298,9 +295,8 @@ def top_table(
     note = msg("lists.top", lang, n=format_count(n, lang), total=shown, noun=noun_text,
                order=msg(f"order.{order}", lang))
     summary = msg("lists.show_all", lang, total=shown, noun=noun_text)
-    head = f'<p class="sa-note">{html.escape(note)}</p>' + style_table(frame.head(n), money, lang).to_html()
-    if total > FULL_LIST_ROWS:  # a long list rides as a CSV beside the page, not as HTML
-        more = msg("lists.download", lang, total=shown, noun=noun_text)
-        return Html(head + full_list_html(frame, what, more))
-    return Html(head + f'<details class="sa-full"><summary>{html.escape(summary)}</summary>'
-                + style_table(frame, money, lang).to_html() + "</details>")
+    more = msg("lists.download", lang, total=shown, noun=noun_text)
+    return Html(f'<p class="sa-note">{html.escape(note)}</p>'
+                + style_table(frame.head(n), money, lang).to_html()
+                + rest_of_list(frame, what, lambda: style_table(frame, money, lang).to_html(),
+                               summary, more))

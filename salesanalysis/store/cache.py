@@ -24,7 +24,9 @@ Unpickling runs code: only open stores you trust (as for every stored model).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -32,14 +34,16 @@ import pickle
 import weakref
 import zlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from salesanalysis.store.connection import Store
+from salesanalysis.store.connection import Store, using_store
 from salesanalysis.store.models import model_hash, package_version, params_hash, save_model
 from salesanalysis.store.queries import load_sql
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 #: The run folder a report kernel spools its new cache entries (and full lists) to.
 RUN_DIR_ENV = "SALESANALYSIS_RUN_DIR"
@@ -203,3 +207,49 @@ def store_spooled(store: Store, run_dir: str | Path) -> int:
                           [meta["kind"], meta["fingerprint"], meta["version"]])
         stored += 1
     return stored
+
+
+#: Argument types a cached function may take (beside the store): they hash by their text.
+_PLAIN = (str, int, float, bool, date, type(None))
+
+
+def _plain(name: str, value: Any) -> Any:
+    if isinstance(value, str | Path) and len(str(value)) < 4096 and Path(value).is_file():
+        # a config file: its content is the key, so an edited file is not served old results
+        return [str(value), hashlib.sha256(Path(value).read_bytes()).hexdigest()[:16]]
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, tuple | list) and all(isinstance(v, _PLAIN) for v in value):
+        return list(value)
+    raise TypeError(f"cached function argument {name}={type(value).__name__} cannot be a "
+                    "cache key; pass plain values or call cached() with your own key")
+
+
+def cached_result(kind: str) -> Callable[[F], F]:
+    """Decorator: ``func(store, ...)`` computed once per data, arguments and code.
+
+    The store argument may be a :class:`Store` or a path (opened read-only for the call); the
+    other arguments must be plain values (str, numbers, dates, None, tuples of them): they are
+    the cache key with the data and code fingerprints (:func:`cached`); an argument naming a
+    file (a config) is keyed by the file's content too.
+
+    Parameters
+    ----------
+    kind : str
+        What the function computes (names the cached values, ``cache:<kind>``).
+    """
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def wrapper(store: Any, *args: Any, **kwargs: Any) -> Any:
+            with using_store(store, read_only=True) as st:
+                bound = signature.bind(st, *args, **kwargs)
+                bound.apply_defaults()
+                params = {k: _plain(k, v) for k, v in list(bound.arguments.items())[1:]}
+                return cached(st, kind, params, lambda: func(st, *args, **kwargs))
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -46,21 +46,24 @@ def test_beside_the_report_when_the_runner_gives_a_run_folder(tmp_path, monkeypa
     monkeypatch.setenv(RUN_DIR_ENV, str(tmp_path / "run"))
     monkeypatch.setenv(attachments.FILES_URL_ENV, "monthly_review_files/")
     monkeypatch.setattr(attachments, "_NAMES", {})
-    first = str(performance_table(_reps(40), "rep"))
-    second = str(performance_table(_reps(41), "rep"))
+    first = str(performance_table(_reps(240), "rep"))
+    second = str(performance_table(_reps(241), "rep"))
     assert 'href="monthly_review_files/rep.csv"' in first
     assert 'href="monthly_review_files/rep-2.csv"' in second  # two lists, two files
     assert "base64" not in first + second
     saved = (tmp_path / "run" / "files" / "rep-2.csv").read_bytes().decode("utf-8-sig")
-    assert len(saved.splitlines()) == 42
+    assert len(saved.splitlines()) == 242
+    shorter = str(performance_table(_reps(40), "rep"))  # short enough to unfold in the page
+    assert "Show all 40 reps" in shorter and shorter.count("<tr") == 26 + 41
+    assert "rep-3.csv" not in shorter
 
 
 def test_execution_table_cut_at_n_with_the_whole_table_linked(monkeypatch):
     monkeypatch.delenv(RUN_DIR_ENV, raising=False)
-    by_rep = pd.DataFrame({"owner": [f"<b>Rep {i}</b>" for i in range(60)], "actions_due": 3,
+    by_rep = pd.DataFrame({"owner": [f"<b>Rep {i}</b>" for i in range(260)], "actions_due": 3,
                            "done": 2, "on_time_rate": 0.5})
     page = str(execution_table(by_rep, "en", n=25, what="rep"))
-    assert "Top 25 of 60 reps." in page and page.count("<tr") == 26
+    assert "Top 25 of 260 reps." in page and page.count("<tr") == 26
     assert "<b>Rep" not in page  # escaped
     assert _csv_in_page(page)[0] == "Owner,Due,Done,On-time rate"
     assert str(execution_table(by_rep.head(3), "en", n=25)).count("<tr") == 4

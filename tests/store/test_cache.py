@@ -107,3 +107,31 @@ def test_kinds_are_prefixed_apart_from_fitted_models(tmp_path, kind):
     store = _store(tmp_path / "s.duckdb")
     cached(store, kind, {}, Counter())
     assert _cached_kinds(store) == [f"cache:{kind}"]
+
+
+def test_cached_result_keys_on_the_arguments_and_refuses_frames(tmp_path):
+    path = tmp_path / "s.duckdb"
+    _store(path).close()
+    calls = []
+
+    @cache.cached_result("count_orders")
+    def count_orders(store, since: date, team: str | None = None):
+        calls.append((since, team))
+        return store.count("orders")
+
+    with Store(path) as rw:
+        assert count_orders(rw, date(2026, 1, 1)) == 1
+        assert count_orders(rw, date(2026, 1, 1), team=None) == 1  # same key
+        assert count_orders(rw, date(2026, 2, 1), "North") == 1
+    assert count_orders(path, date(2026, 1, 1)) == 1  # a path: opened read-only, still a hit
+    assert calls == [(date(2026, 1, 1), None), (date(2026, 2, 1), "North")]
+    with pytest.raises(TypeError, match="since=DataFrame cannot be a cache key"):
+        count_orders(path, pd.DataFrame())
+    config = tmp_path / "team.yaml"
+    config.write_text("a: 1")
+    with Store(path) as rw:
+        count_orders(rw, date(2026, 1, 1), config)
+        count_orders(rw, date(2026, 1, 1), str(config))  # the same file: a hit
+        config.write_text("a: 2")  # edited: computed again
+        count_orders(rw, date(2026, 1, 1), config)
+    assert len(calls) == 4
