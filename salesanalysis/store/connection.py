@@ -19,10 +19,9 @@ run time and are DuckDB's own. They are the only SQL outside ``sql/``:
   (:meth:`Store.upsert`, :meth:`Store.replace_tables`, :meth:`Store.replace_where`);
 - ``BEGIN TRANSACTION`` / ``COMMIT`` / ``ROLLBACK``.
 
-A store file another process has open (an import or report running) is waited for, saying
-so once, up to :data:`LOCK_TIMEOUT` seconds (``SALESANALYSIS_LOCK_TIMEOUT``), then refused
-with a message naming the holder. :meth:`Store.read` runs a named query on the store's engine
-(:mod:`.engines`: DuckDB, or Spark over tables kept elsewhere).
+A store another process has open (an import or report running) is waited for, saying so once,
+up to :data:`LOCK_TIMEOUT` s (``SALESANALYSIS_LOCK_TIMEOUT``), then refused naming the holder.
+:meth:`Store.read` runs a named query on the store's engine (:mod:`.engines`: DuckDB or Spark).
 """
 
 from __future__ import annotations
@@ -45,6 +44,7 @@ from salesanalysis.exceptions import SchemaVersionError, StoreError
 from salesanalysis.store.engines import Engine, make_engine, record_engine
 from salesanalysis.store.queries import load_sql
 from salesanalysis.store.schema import MIGRATIONS, SCHEMA_VERSION
+from salesanalysis.store.translate import terminal_progress
 
 #: Default store path (relative to the working directory) without ``--db`` / ``SALESANALYSIS_DB``.
 DEFAULT_DB = Path("data") / "sales.duckdb"
@@ -70,7 +70,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     said = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return terminal_progress(duckdb.connect(str(path), read_only=read_only))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise

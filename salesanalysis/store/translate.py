@@ -10,7 +10,9 @@ converts through DuckDB), so callers see one frame whatever the engine.
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
@@ -20,6 +22,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -38,14 +41,45 @@ def run_duckdb(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None,
     """Run ``sql`` on a DuckDB connection; ``frames`` are registered on a cursor of its own
     (private to this query) under their names."""
     if not frames:
-        return con.execute(sql, params).df()
+        return result_frame(con, sql, params)
     cur = con.cursor()
     try:
         for view, frame in frames.items():
             cur.register(view, frame)
-        return cur.execute(sql, params).df()
+        return result_frame(cur, sql, params)
     finally:
         cur.close()
+
+
+def result_frame(con: duckdb.DuckDBPyConnection, sql: str, params: Params = None) -> pd.DataFrame:
+    """The rows of ``sql`` as DuckDB's own ``.df()`` gives them, several times faster on
+    text: the rows come over as Arrow, text columns are converted by pyarrow (the same
+    ``str`` dtype) and the other columns by DuckDB (its dtypes: ``Int32`` for an INTEGER with
+    NULLs, ``datetime64[us]`` for a DATE, ``object`` for text that is all NULL)."""
+    relation = con.sql(sql, params=params)
+    if relation is None:  # a statement without rows
+        return pd.DataFrame()
+    table = relation.to_arrow_table()
+    text = [f.name for f in table.schema if (pa.types.is_string(f.type)
+            or pa.types.is_large_string(f.type) or pa.types.is_string_view(f.type))
+            and table.column(f.name).null_count < table.num_rows]
+    if not text or not table.num_rows or len(set(table.column_names)) < table.num_columns:
+        return con.from_arrow(table).df()
+    rest = table.drop_columns(text)
+    frame = (con.from_arrow(rest).df() if rest.num_columns
+             else pd.DataFrame(index=pd.RangeIndex(table.num_rows)))
+    for name in text:
+        frame[name] = table.column(name).to_pandas()
+    return frame[table.column_names]
+
+
+def terminal_progress(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` with DuckDB's own progress bar (long queries) only on a terminal: off in cron
+    logs, CI and notebooks, and off with ``SALESANALYSIS_PROGRESS=0``."""
+    off = os.environ.get("SALESANALYSIS_PROGRESS", "").strip().lower() in ("0", "false", "no")
+    if off or not sys.stderr.isatty():
+        con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def frame_arrow(frame: pd.DataFrame) -> Any:
