@@ -34,7 +34,7 @@ from salesanalysis.personas.config import (
 from salesanalysis.personas.features import PersonaInputs, add_derived, build_inputs
 from salesanalysis.personas.model import PersonaModel
 from salesanalysis.personas.naming import name_personas, trait_table
-from salesanalysis.personas.tags import find_evidence, read_texts, tag_matrix
+from salesanalysis.personas.tags import DistinctTexts, find_evidence, read_texts, tag_matrix
 from salesanalysis.store import Store, using_store
 from salesanalysis.store.models import (
     data_fingerprint,
@@ -102,7 +102,7 @@ def _base(st: Store, day: date, cfg: _Configs, notes: list[str]) -> tuple[pd.Dat
     table = add_derived(feats).merge(custom, on="customer_id", how="left")
     fields = {f for r in cfg.tags.tags.values() for f in r.fields} | set(cfg.concerns.fields)
     fields |= {f for r in cfg.concerns.concerns.values() for f in r.fields}
-    texts = read_texts(st, day, fields)
+    texts = DistinctTexts(read_texts(st, day, fields))  # prepared once for tags and concerns
     evidence = find_evidence(texts, table, cfg.tags.tags, notes=notes)
     concerns = find_evidence(texts, table, cfg.concerns.concerns, cfg.concerns.fields, notes)
     tags = tag_matrix(evidence, feats["customer_id"], list(cfg.tags.tags))

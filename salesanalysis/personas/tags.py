@@ -54,7 +54,7 @@ def _pattern(rule: TagRule) -> str | None:
     return "|".join(re.escape(w) for w in words) if words else None
 
 
-class _Texts:
+class DistinctTexts:
     """The texts once, for every rule: each distinct text lowered (rules match distinct texts,
     then the matches are spread back to the records), and each record's ``table.field``."""
 
@@ -71,7 +71,7 @@ class _Texts:
         return np.isin(self.key_codes, wanted)
 
 
-def _keyword_evidence(texts: _Texts, code: str, rule: TagRule,
+def _keyword_evidence(texts: DistinctTexts, code: str, rule: TagRule,
                       fields: list[str]) -> pd.DataFrame:
     pattern = _pattern(rule)
     if pattern is None or texts.texts.empty:
@@ -119,15 +119,16 @@ def _condition_evidence(features: pd.DataFrame, code: str, rule: TagRule,
 
 
 def find_evidence(
-    texts: pd.DataFrame, features: pd.DataFrame, rules: dict[str, TagRule],
+    texts: pd.DataFrame | DistinctTexts, features: pd.DataFrame, rules: dict[str, TagRule],
     default_fields: list[str] | None = None, notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """Apply tag (or concern) rules to texts and features; one row per piece of evidence.
 
     Parameters
     ----------
-    texts : pandas.DataFrame
-        ``source_table, record_id, customer_id, field, text`` (:func:`read_texts`).
+    texts : pandas.DataFrame or DistinctTexts
+        ``source_table, record_id, customer_id, field, text`` (:func:`read_texts`), or those
+        texts prepared once for several rule sets (``DistinctTexts(texts)``).
     features : pandas.DataFrame
         One row per customer (``customer_id`` and the features conditions read).
     rules : dict of str to TagRule
@@ -144,7 +145,7 @@ def find_evidence(
         table, record and field.
     """
     notes = [] if notes is None else notes
-    distinct = _Texts(texts)
+    distinct = texts if isinstance(texts, DistinctTexts) else DistinctTexts(texts)
     parts = []
     for code, rule in rules.items():  # a handful of rules, each vectorised over all texts
         fields = rule.fields or list(default_fields or [])
