@@ -31,9 +31,9 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from salesanalysis.cells import neutralise_text
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import EXCEL_FORMATS
-from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.vocab import labels
 
 #: Name of the sheet.

@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from salesanalysis.intake.cells import neutralise_text
+from salesanalysis.cells import neutralise_text
 from salesanalysis.store.cache import RUN_DIR_ENV
 
 #: The relative address (ending in ``/``) of the report's files folder, set per run.

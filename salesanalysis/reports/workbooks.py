@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesanalysis.cells import neutralise_text
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.features.mode import UNDATED_AS_OF
 from salesanalysis.formatting import EXCEL_FORMATS
-from salesanalysis.intake.cells import neutralise_text
 from salesanalysis.reports.tables import column_label
 from salesanalysis.store import Store
 from salesanalysis.vocab import DIMENSIONS, label

@@ -78,7 +78,10 @@ def terminal_progress(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnecti
     logs, CI and notebooks, and off with ``SALESANALYSIS_PROGRESS=0``."""
     off = os.environ.get("SALESANALYSIS_PROGRESS", "").strip().lower() in ("0", "false", "no")
     if off or not sys.stderr.isatty():
-        con.execute("SET enable_progress_bar = false")
+        try:
+            con.execute("SET enable_progress_bar = false")
+        except duckdb.Error:  # in a Jupyter kernel DuckDB wants ipywidgets to change it
+            pass  # and shows no bar there anyway
     return con
 
 
