@@ -17,6 +17,14 @@ the score cut-offs that split it into the configured shares) and *applied* to th
 deals. In ``thresholds`` mode the configured score cut-offs apply as they are. Customer
 attributes without history in the store (budget, contacts, brand) are used as stored, as in
 features. :func:`salesanalysis.reports.grading_charts.plot_backtest` draws the result.
+
+Large histories are sampled *before* any feature is computed (features are what costs): at
+most ``max_deals`` closed deals (:data:`MAX_DEALS`; a seeded sample stratified by outcome, so
+win rates and the AUC stay unbiased) and, per month, a reference population of at most
+``reference_size`` customers known on its first day (:data:`REFERENCE_SIZE`; one seeded
+priority per customer, so successive months share most of their sampled customers).
+Reason texts are built only when asked for (``reasons=True``): no report shows them for
+past deals. :attr:`BacktestResult.sampling_text` says what was sampled, n of N.
 """
 
 from __future__ import annotations
@@ -36,18 +44,27 @@ from salesanalysis.features import (
     MODE_TEXT,
     analysis_mode,
     attach_features_at,
-    customer_features_at,
 )
+from salesanalysis.grading.cohorts import REFERENCE_CUSTOMERS, grade_panel
 from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
-from salesanalysis.grading.grader import Grader, with_custom_features
+from salesanalysis.grading.grader import with_custom_features
+from salesanalysis.models.sampling import check_cap, sample_text, stratified_sample
 from salesanalysis.store import Store, using_store
 from salesanalysis.vocab import DIMENSIONS, GRADES
+
+#: Closed deals graded at most by default; above it a seeded sample stratified by outcome.
+MAX_DEALS = 30_000
+#: Customers at most in each month's reference population (the cut-offs, percentile ranks
+#: and the average customer); above it a seeded sample of the month's known customers.
+REFERENCE_SIZE = REFERENCE_CUSTOMERS
 
 # -- the closed-deal panel --------------------------------------------------------------------
 
 
 def closed_opportunities(store: Store | str, as_of: date | str | None = None,
-                         config: ScoringConfig | None = None) -> pd.DataFrame:
+                         config: ScoringConfig | None = None, *,
+                         max_deals: int | None = None, random_state: int = 0,
+                         closed_since: date | str | None = None) -> pd.DataFrame:
     """Closed deals (closed on or before ``as_of``) with the customer's features at creation.
 
     A store without dates is read cross-sectionally: every closed deal, with its customer's
@@ -62,76 +79,45 @@ def closed_opportunities(store: Store | str, as_of: date | str | None = None,
         Only deals closed on or before this date; default the latest date in the data.
     config : ScoringConfig, optional
         Add the custom attributes this scoring config reads (``custom_<name>``).
+    max_deals : int, optional
+        At most this many deals: a seeded sample stratified by outcome
+        (:func:`~salesanalysis.models.sampling.stratified_sample`), drawn before the features
+        are computed. None (the default) keeps every deal.
+    random_state : int, default 0
+        Seed of the sample.
+    closed_since : date or str, optional
+        Only deals closed on or after this date (before sampling; undated deals are kept).
 
     Returns
     -------
     DataFrame
-        One row per closed opportunity, sorted by opportunity_id: ``opportunity_id``,
+        One row per (sampled) closed opportunity, sorted by opportunity_id: ``opportunity_id``,
         ``customer_id``, ``rep_id``, ``product``, ``created_date``, ``closed_date``,
         ``amount``, ``outcome``, ``won`` (0/1), ``cycle_days``, ``loss_reason``,
         ``competitor``, then the customer features as known on ``created_date`` (``as_of``),
         and ``has_features`` (False when the customer was unknown on that day).
+        ``attrs["n_closed"]`` holds the number of closed deals before sampling.
     """
+    max_deals = check_cap(max_deals, "max_deals")
     with using_store(store, read_only=True) as st:
         mode = analysis_mode(st, as_of)
         if mode.cross_sectional:
             opps = st.read("closed_opportunities_undated")
-            when = pd.Series(pd.Timestamp(mode.as_of), index=opps.index)
         else:
             opps = st.read("closed_opportunities", [mode.as_of])
-            when = opps["created_date"]
+        if closed_since is not None and "closed_date" in opps.columns:
+            closed_day = pd.to_datetime(opps["closed_date"])
+            opps = opps.loc[closed_day.isna() | (closed_day >= pd.Timestamp(closed_since))]
+            opps = opps.reset_index(drop=True)
+        n_closed = len(opps)
+        keep = stratified_sample(opps["won"].to_numpy(), max_deals, random_state)
+        opps = opps.iloc[keep].reset_index(drop=True)
+        when = (pd.Series(pd.Timestamp(mode.as_of), index=opps.index) if mode.cross_sectional
+                else opps["created_date"])
         frame = attach_features_at(st, opps, when)
-        return frame if config is None else with_custom_features(st, frame, config)
-
-
-# -- grading a panel with per-month reference populations -------------------------------------
-
-
-def _cohort_start(dates: pd.Series) -> pd.Series:
-    return pd.to_datetime(dates).dt.to_period("M").dt.start_time.astype("datetime64[us]")
-
-
-def grade_panel(store: Store, panel: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
-    """Grade rows of a features panel (one row per deal) against their month's population.
-
-    Parameters
-    ----------
-    store : Store
-        The store the panel came from (for the reference populations).
-    panel : DataFrame
-        Features rows with a unique ``row_id`` column, ``customer_id`` and ``as_of``.
-    config : ScoringConfig
-        The scoring configuration.
-
-    Returns
-    -------
-    DataFrame
-        ``row_id``, the four dimension scores, ``score``, ``grade``, ``reasons``,
-        ``cut_a``, ``cut_b`` (score cut-offs used), ``cohort`` (month start), sorted by row_id.
-    """
-    panel = panel.assign(cohort=_cohort_start(panel["as_of"]).to_numpy())
-    cohorts = np.sort(panel["cohort"].unique())
-    customers = store.read("customer_ids")
-    ref_keys = customers.merge(pd.DataFrame({"as_of": cohorts}), how="cross")
-    reference = customer_features_at(store, ref_keys) if len(ref_keys) else panel.iloc[:0]
-    reference = with_custom_features(store, reference.assign(
-        as_of=pd.to_datetime(reference["as_of"]).astype("datetime64[us]"),
-    ), config)
-    pieces = []
-    # one grader per month of history (a handful of groups, not records): fitted on every
-    # customer as known on the month's first day, applied to the deals opened that month
-    for cohort, rows in panel.groupby("cohort", sort=True):
-        # a status has no history: today's "left" must not grade a deal opened before
-        grader = Grader(config, cap_departed=False).fit(
-            reference.loc[reference["as_of"] == cohort])
-        out = grader.transform(rows).drop(columns=["customer_id", "as_of", "config_hash"])
-        pieces.append(out.assign(row_id=rows["row_id"].to_numpy(), cut_a=grader.cuts_["A"],
-                                 cut_b=grader.cuts_["B"], cohort=cohort))  # fmt: skip
-    cols = ["row_id", *DIMENSIONS, "score", "grade", "reasons", "cut_a", "cut_b", "cohort"]
-    if not pieces:
-        return pd.DataFrame(columns=cols)
-    result = pd.concat(pieces, ignore_index=True)[cols]
-    return result.sort_values("row_id", kind="stable").reset_index(drop=True)
+        frame = frame if config is None else with_custom_features(st, frame, config)
+    frame.attrs["n_closed"] = n_closed
+    return frame
 
 
 # -- the backtest ---------------------------------------------------------------------------
@@ -151,7 +137,7 @@ class BacktestResult:
     lift_a_over_c : float
         Win rate of A divided by win rate of C (NaN when C has no deals or never wins).
     n_won, n_lost : int
-        Closed deals graded.
+        Closed deals graded (of the sample, when the history was sampled).
     sufficient : bool
         True when there are at least ``min_outcomes`` won and ``min_outcomes`` lost deals.
     message : str
@@ -161,13 +147,15 @@ class BacktestResult:
         ``weak`` or ``chance`` (reports word it in their language).
     frame : DataFrame
         One row per graded deal: opportunity, outcome, amount, cycle days, the four
-        dimension scores, score, grade and reasons as of its creation.
+        dimension scores, score, grade and reasons as of its creation (reasons empty unless
+        ``backtest_grades(..., reasons=True)``).
     config_hash : str
         Hash of the scoring configuration used.
     min_outcomes : int
         The threshold used for ``sufficient``.
     n_skipped : int
-        Closed deals left out because their customer was unknown on the creation date.
+        Sampled closed deals left out because their customer was unknown on the creation
+        date.
     as_of : date or None
         Deals closed on or before this date were used.
     mode : str
@@ -175,6 +163,15 @@ class BacktestResult:
         ``cross_sectional`` (an export without dates: every closed deal graded against all
         customers as stored; the team's rules learn nothing from outcomes, so this needs no
         folds).
+    n_closed : int
+        Closed deals on or before ``as_of`` before sampling (N of "n of N").
+    n_sampled : int
+        Closed deals drawn (at most ``max_deals``; = ``n_closed`` when nothing was left out).
+    max_deals, reference_size : int or None
+        The caps used (None: no cap).
+    reference : DataFrame
+        Per month: ``cohort``, ``n_reference`` (customers its cut-offs were learned from),
+        ``n_known`` (customers known on its first day).
     """
 
     by_grade: pd.DataFrame
@@ -191,6 +188,30 @@ class BacktestResult:
     n_skipped: int = 0
     as_of: date | None = None
     mode: str = DATED
+    n_closed: int = 0
+    n_sampled: int = 0
+    max_deals: int | None = None
+    reference_size: int | None = None
+    reference: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["cohort", "n_reference", "n_known"]), repr=False)
+
+    @property
+    def sampled(self) -> bool:
+        """True when deals or a month's reference customers were sampled."""
+        ref = self.reference
+        return self.n_sampled < self.n_closed or bool(
+            (ref["n_reference"] < ref["n_known"]).any())
+
+    @property
+    def sampling_text(self) -> str:
+        """What was graded, n of N, in words (for a report to state)."""
+        text = "graded " + sample_text(self.n_sampled, self.n_closed, "closed deals")
+        ref = self.reference
+        if len(ref) and (ref["n_reference"] < ref["n_known"]).any():
+            text += (f"; each month's cut-offs learned from at most {self.reference_size:,} of "
+                     f"its known customers (a seeded sample; up to {int(ref['n_known'].max()):,}"
+                     " known)")
+        return text
 
     @property
     def mode_text(self) -> str:
@@ -270,6 +291,12 @@ def backtest_grades(
     config: ScoringConfig | str | Path | None = None,
     min_outcomes: int = 50,
     as_of: date | str | None = None,
+    *,
+    max_deals: int | None = MAX_DEALS,
+    reference_size: int | None = REFERENCE_SIZE,
+    reasons: bool = False,
+    random_state: int = 0,
+    closed_since: date | str | None = None,
 ) -> BacktestResult:
     """Grade each closed deal's customer as of the deal's creation and compare with outcomes.
 
@@ -283,23 +310,46 @@ def backtest_grades(
         Won and lost deals needed (each) before the result counts as ``sufficient``.
     as_of : date or str, optional
         Only deals closed on or before this date; default the latest date in the data.
+    max_deals : int or None, default :data:`MAX_DEALS`
+        Closed deals graded at most: a larger history is sampled down (seeded by
+        ``random_state``, stratified by outcome, so win rates and the AUC stay unbiased)
+        before any feature is computed. None grades every deal. The counts of ``by_grade``
+        (and its revenue) are then those of the sample; ``sampling_text`` says so.
+    reference_size : int or None, default :data:`REFERENCE_SIZE`
+        Customers at most in each month's reference population (the cut-offs and
+        percentile ranks): a seeded sample of those known on the month's first day
+        (:func:`~salesanalysis.grading.cohorts.reference_keys`). None uses every customer.
+    reasons : bool, default False
+        Also build each deal's reason texts (``frame["reasons"]``); no report shows them
+        for past deals, and they are a good part of the cost.
+    random_state : int, default 0
+        Seed of both samples.
+    closed_since : date or str, optional
+        Only deals closed on or after this date (e.g. the quarters a report compares).
 
     Returns
     -------
     BacktestResult
-        By-grade table, AUC, lift of A over C, verdict and the per-deal frame.
+        By-grade table, AUC, lift of A over C, verdict, the per-deal frame and what was
+        sampled (``n_sampled`` of ``n_closed``, ``reference``, ``sampling_text``).
     """
     if min_outcomes < 1:
         raise ParameterError(f"min_outcomes must be at least 1, got {min_outcomes!r}")
+    max_deals = check_cap(max_deals, "max_deals")
+    reference_size = check_cap(reference_size, "reference_size")
     cfg = resolve_scoring_config(config)
     with using_store(store, read_only=True) as st:
         mode = analysis_mode(st, as_of)
         day = mode.as_of
-        closed = closed_opportunities(st, day, cfg)
+        closed = closed_opportunities(st, day, cfg, max_deals=max_deals,
+                                      random_state=random_state, closed_since=closed_since)
+        n_closed, n_sampled = int(closed.attrs["n_closed"]), len(closed)
         n_skipped = int((~closed["has_features"]).sum())
         closed = closed.loc[closed["has_features"]].reset_index(drop=True)
         panel = closed.assign(row_id=closed["opportunity_id"].astype(str))
-        graded = grade_panel(st, panel, cfg) if len(panel) else None
+        graded = (grade_panel(st, panel, cfg, reference_size=reference_size,
+                              random_state=random_state, reasons=reasons)
+                  if len(panel) else None)
     keep = ["opportunity_id", "customer_id", "name", "rep_id", "created_date", "closed_date",
             "outcome", "won", "amount", "cycle_days"]
     frame = closed.reindex(columns=keep)
@@ -332,9 +382,15 @@ def backtest_grades(
             f" {n_skipped:,} closed deal(s) were left out: their customer had no first contact "
             "on or before the deal's creation date."
         )
-    return BacktestResult(
+    result = BacktestResult(
         by_grade=by_grade, auc=auc, lift_a_over_c=lift, n_won=n_won, n_lost=n_lost,
         sufficient=sufficient, message=message, frame=frame, verdict=verdict,
         config_hash=config_hash(cfg), min_outcomes=min_outcomes, n_skipped=n_skipped, as_of=day,
-        mode=mode.kind,
+        mode=mode.kind, n_closed=n_closed, n_sampled=n_sampled, max_deals=max_deals,
+        reference_size=reference_size,
     )
+    if graded is not None:
+        result.reference = graded.attrs["reference"]
+    if result.sampled:
+        result.message += f" Sampled: {result.sampling_text}."
+    return result

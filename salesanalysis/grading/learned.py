@@ -24,7 +24,7 @@ from sklearn.metrics import roc_auc_score
 from salesanalysis.config import config_hash, default_config_path
 from salesanalysis.exceptions import InsufficientHistoryError
 from salesanalysis.features import MODE_TEXT, custom_features
-from salesanalysis.grading.backtest import backtest_grades, closed_opportunities
+from salesanalysis.grading.backtest import MAX_DEALS, backtest_grades, closed_opportunities
 from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
 from salesanalysis.grading.coverage import separate_ties
 from salesanalysis.grading.grader import assign_grades, grade_cuts
@@ -144,6 +144,7 @@ def suggest_scorecard(
     min_outcomes: int = 50,
     margin: float = MIN_SCORECARD_GAIN,
     as_of=None,
+    max_deals: int | None = MAX_DEALS,
     **scorecard_params,
 ) -> ScorecardSuggestion:
     """Learn a scorecard from closed deals and compare it with the team's rules on held-out deals.
@@ -171,6 +172,9 @@ def suggest_scorecard(
         Held-out AUC gain the learned scorecard needs to be called fitted.
     as_of : date or str, optional
         Deals closed on or before this date (dated stores).
+    max_deals : int or None, default :data:`~salesanalysis.grading.backtest.MAX_DEALS`
+        Closed deals learned from at most: a seeded sample (``random_state``) stratified by
+        outcome, drawn before features are computed (the backtest's sample). None: all.
     **scorecard_params
         Passed to :class:`~salesanalysis.grading.scorecard.LearnedScorecard`.
 
@@ -188,13 +192,16 @@ def suggest_scorecard(
     config_path = Path(config) if isinstance(config, str | Path) else None
     check_out_path(out_path, config_path)
     cfg = resolve_scoring_config(config)
-    team = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of)
+    team = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of,
+                           max_deals=max_deals, random_state=random_state)
     if not team.sufficient:
         raise InsufficientHistoryError(
             f"cannot learn a scorecard: only {team.n_won} won and {team.n_lost} lost closed "
             f"deals, fewer than {min_outcomes} of each; keep the team's rules")
     with using_store(store, read_only=True) as st:
-        panel = closed_opportunities(st, team.as_of)
+        # the backtest's sample again (same cap and seed), not every closed deal
+        panel = closed_opportunities(st, team.as_of, max_deals=max_deals,
+                                     random_state=random_state)
         panel = panel.loc[panel["has_features"]].merge(custom_features(st), on="customer_id",
                                                        how="left")
     panel = panel.merge(team.frame[["opportunity_id", "score"]].rename(

@@ -24,7 +24,7 @@ import yaml
 
 from salesanalysis.config import config_hash, default_config_path, read_yaml
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
-from salesanalysis.grading.backtest import backtest_grades
+from salesanalysis.grading.backtest import MAX_DEALS, backtest_grades
 from salesanalysis.grading.config import ScoringConfig, load_scoring_config, resolve_scoring_config
 from salesanalysis.grading.weights import DimensionWeightFitter
 from salesanalysis.store import Store
@@ -144,6 +144,7 @@ def suggest_weights(
     C: float = 1.0,
     min_outcomes: int = 50,
     as_of=None,
+    max_deals: int | None = MAX_DEALS,
 ) -> WeightSuggestion:
     """Fit dimension weights on won/lost history and write them as a *suggested* config.
 
@@ -167,6 +168,9 @@ def suggest_weights(
         Won and lost deals needed (each).
     as_of : date or str, optional
         Use deals closed on or before this date; default the latest date in the data.
+    max_deals : int or None, default :data:`~salesanalysis.grading.backtest.MAX_DEALS`
+        Closed deals fitted on at most (the backtest's seeded sample stratified by outcome,
+        seeded by ``random_state``); None: all.
 
     Returns
     -------
@@ -184,7 +188,8 @@ def suggest_weights(
     source = config_path or default_config_path("scoring.yaml")
     check_out_path(out_path, config_path)
     cfg = resolve_scoring_config(config)
-    result = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of)
+    result = backtest_grades(store, cfg, min_outcomes=min_outcomes, as_of=as_of,
+                             max_deals=max_deals, random_state=random_state)
     if not result.sufficient:
         raise InsufficientHistoryError(
             f"cannot fit weights: only {result.n_won} won and {result.n_lost} lost closed deals, "

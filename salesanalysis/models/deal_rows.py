@@ -11,6 +11,7 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.features import attach_features_at
+from salesanalysis.models.sampling import stratified_sample
 from salesanalysis.store import Store, resolve_as_of, using_store
 
 #: Days between two training snapshots of a closed deal.
@@ -35,6 +36,9 @@ def training_snapshots(
     store: Store | str,
     as_of: date | str | None = None,
     snapshot_days: int = SNAPSHOT_DAYS,
+    *,
+    max_rows: int | None = None,
+    random_state: int = 0,
 ) -> pd.DataFrame:
     """Snapshots of deals closed by ``as_of``, taken while each was still open.
 
@@ -46,6 +50,12 @@ def training_snapshots(
         Only deals closed on or before this date; default the latest date in the data.
     snapshot_days : int, default 30
         Days between snapshots (the first is on created_date; the last before closed_date).
+    max_rows : int, optional
+        At most this many snapshots: a seeded sample stratified by outcome
+        (:func:`~salesanalysis.models.sampling.stratified_sample`), drawn *before* the
+        features are computed. None (the default) keeps every snapshot.
+    random_state : int, default 0
+        Seed of the sample.
 
     Returns
     -------
@@ -54,7 +64,8 @@ def training_snapshots(
         ``snapshot_date`` (= ``as_of`` of the features), ``deal_age_days``, ``weight``
         (1 / number of the deal's snapshots) and the customer features as known that day;
         sorted by opportunity_id, snapshot_date. Deals whose customer was unknown on the
-        snapshot day are left out.
+        snapshot day are left out. ``attrs["n_snapshots"]`` holds the number of snapshots
+        before sampling.
     """
     if snapshot_days < 1:
         raise ParameterError(f"snapshot_days must be at least 1, got {snapshot_days!r}")
@@ -62,6 +73,9 @@ def training_snapshots(
         cutoff = resolve_as_of(st, as_of)
         opps = st.read("closed_opportunities", [cutoff])
         rows, when = _snapshot_rows(opps, snapshot_days)
+        n_snapshots = len(rows)
+        keep = stratified_sample(rows["won"].to_numpy(), max_rows, random_state)
+        rows, when = rows.iloc[keep].reset_index(drop=True), when.iloc[keep].reset_index(drop=True)
         frame = attach_features_at(st, rows.drop(columns=["weight", "deal_age_days"]).assign(
             _row=np.arange(len(rows))), when)
     frame = frame.sort_values("_row", kind="stable")
@@ -70,7 +84,9 @@ def training_snapshots(
     frame = frame.loc[frame["has_features"]].drop(columns="_row")
     frame = frame.rename(columns={"as_of": "snapshot_date"})
     frame = frame.sort_values(["opportunity_id", "snapshot_date"], kind="stable")
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs["n_snapshots"] = n_snapshots
+    return frame
 
 
 def _snapshot_rows(opps: pd.DataFrame, snapshot_days: int) -> tuple[pd.DataFrame, pd.Series]:

@@ -9,7 +9,9 @@ reached by now, is compared with past deals at the same point of their life rath
 at their creation (training on creation-day features alone and scoring today's features would
 mistake "a deal that has gathered 30 touchpoints" for "a customer with 30 touchpoints before
 the deal"). Each deal's snapshots share one unit of weight, so long deals do not dominate, and
-outcome counts (``min_outcomes``) are of deals, not snapshots.
+outcome counts (``min_outcomes``) are of deals, not snapshots. A long history is sampled down
+to ``max_rows`` snapshot keys (seeded, stratified by outcome) *before* their features are
+computed; ``sampling_text_`` says how many of how many.
 
 The model is a logistic regression on standardised features (median-imputed), calibrated by
 scikit-learn's ``CalibratedClassifierCV`` (sigmoid, out-of-fold), so "0.30" means about 3 in
@@ -26,11 +28,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from salesanalysis.exceptions import InsufficientHistoryError, ParameterError
 from salesanalysis.features.customer import custom_features
@@ -46,27 +44,15 @@ from salesanalysis.models.inputs import (
     feature_label,
     model_inputs,
 )
+from salesanalysis.models.linear import logistic_pipeline as _pipeline
+from salesanalysis.models.linear import platt as _platt
+from salesanalysis.models.sampling import sample_text, stratified_sample
+from salesanalysis.progress import progress
 from salesanalysis.store import Store, resolve_as_of, using_store
 
 #: An input whose missing share differs by more than this between won and lost deals is
 #: recorded because of the outcome (a leak) and is left out.
 LEAK_MISSING_GAP = 0.5
-
-
-
-def _platt() -> LogisticRegression:
-    """The sigmoid calibration map (a barely penalised 1-D logistic regression)."""
-    return LogisticRegression(C=1e6, max_iter=1000)
-
-
-def _pipeline(C: float) -> Pipeline:
-    return Pipeline(
-        [
-            ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
-            ("scale", StandardScaler()),
-            ("logit", LogisticRegression(C=C, max_iter=2000)),
-        ]
-    )
 
 
 class WinProbabilityModel(ClassifierMixin, BaseEstimator):
@@ -94,8 +80,9 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         Days between training snapshots of a closed deal (:func:`training_snapshots`).
     max_rows : int, default 60000
         Training rows used at most: larger histories are sampled down (seeded by
-        ``random_state``), which keeps fitting to seconds while leaving ~35 coefficients
-        well determined.
+        ``random_state``, stratified by outcome; ``fit_store`` samples the snapshot keys
+        *before* computing their features), which keeps fitting to seconds while leaving
+        ~35 coefficients well determined.
     fields : bool, default True
         Also learn from every other field known at creation
         (:func:`~salesanalysis.models.fields.field_spec`): the customers' numeric custom
@@ -136,6 +123,11 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
     input_min_, input_max_ : numpy.ndarray
         Range of each input in training; inputs are clipped to it when predicting, so the
         linear model never extrapolates (e.g. to a deal older than any closed one).
+    n_rows_, n_rows_total_ : int
+        Training rows used, and rows available (snapshots, for ``fit_store``) before
+        sampling down to ``max_rows``.
+    sampling_text_ : str
+        The same in words ("60,000 of 251,882 snapshots ...", for a report to state).
     """
 
     def __init__(
@@ -187,9 +179,9 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
             self
         """
         target = np.asarray(y).astype(int)
+        n_total = int(X.attrs.get("n_snapshots", len(target)))
         if len(target) > self.max_rows:  # sample large histories down, reproducibly
-            keep = np.sort(np.random.default_rng(self.random_state).choice(
-                len(target), self.max_rows, replace=False))
+            keep = stratified_sample(target, self.max_rows, self.random_state)
             X, target = X.iloc[keep], target[keep]
             groups = None if groups is None else np.asarray(groups)[keep]
             sample_weight = None if sample_weight is None else np.asarray(sample_weight)[keep]
@@ -235,9 +227,11 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         values = inputs.to_numpy(dtype=float)
         folds = customer_folds(target, groups, self.cv, self.random_state)
         # out-of-fold log-odds (a handful of folds, not records)
+        self.explainer_ = _pipeline(self.C).fit(values, target, logit__sample_weight=weight)
+        start = self.explainer_.named_steps["logit"]  # the folds start from its optimum
         oof_logit = np.empty(len(target))
-        for train, test in folds:
-            pipe = _pipeline(self.C).fit(
+        for train, test in progress(folds, desc="win probability", unit="fold"):
+            pipe = _pipeline(self.C, start).fit(
                 values[train], target[train], logit__sample_weight=weight[train]
             )
             oof_logit[test] = pipe.decision_function(values[test])
@@ -246,7 +240,6 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         for train, test in folds:
             platt = _platt().fit(oof_logit[train, None], target[train], sample_weight=weight[train])
             oof[test] = platt.predict_proba(oof_logit[test, None])[:, 1]
-        self.explainer_ = _pipeline(self.C).fit(values, target, logit__sample_weight=weight)
         self.input_min_ = np.nanmin(values, axis=0)
         self.input_max_ = np.nanmax(values, axis=0)
         self.calibrator_ = _platt().fit(oof_logit[:, None], target, sample_weight=weight)
@@ -263,6 +256,10 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         self.brier_ = float(brier_score_loss(target, oof, sample_weight=weight))
         self.base_rate_ = float(target_deals.mean())
         self.n_won_, self.n_lost_ = n_won, n_lost
+        self.n_rows_, self.n_rows_total_ = len(target), max(n_total, len(target))
+        self.sampling_text_ = "trained on " + sample_text(
+            self.n_rows_, self.n_rows_total_,
+            "snapshots of closed deals" if "snapshot_date" in X.columns else "rows")
         decile = pd.qcut(pd.Series(oof).rank(method="first"), 10, labels=False) + 1
         sums = pd.DataFrame(
             {"decile": decile, "w": weight, "p": oof * weight, "o": target * weight}
@@ -280,6 +277,9 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
     def fit_store(self, store: Store | str, as_of: date | str | None = None) -> WinProbabilityModel:
         """Fit on snapshots of the store's deals closed on or before ``as_of``.
 
+        At most ``max_rows`` snapshot keys are drawn (seeded, stratified by outcome) before
+        their features are computed; ``sampling_text_`` says how many of how many.
+
         A store without dates has no snapshots to take: the model then falls back to
         :class:`~salesanalysis.models.field_model.FieldWinModel` (every field known at
         creation, cross-validated; ``fallback_`` holds it, ``mode_`` says so) and predicts
@@ -291,9 +291,12 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
                 return self._fit_fallback(st)
         self.fallback_ = None
         self.mode_ = mode.text
-        snaps = training_snapshots(store, as_of, self.snapshot_days)
+        snaps = training_snapshots(store, as_of, self.snapshot_days, max_rows=self.max_rows,
+                                   random_state=self.random_state)
         if self.fields:
+            n_snapshots = snaps.attrs["n_snapshots"]
             snaps = snaps.merge(custom_features(store), on="customer_id", how="left")
+            snaps.attrs["n_snapshots"] = n_snapshots
         return self.fit(snaps, snaps["won"].to_numpy(), snaps["customer_id"].to_numpy(),
                         snaps["weight"].to_numpy())
 
@@ -305,6 +308,8 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         self.mode_ = model.mode_ + f"; {model.model_kind_} picked by cross-validation"
         self.cv_auc_, self.brier_, self.base_rate_ = model.cv_auc_, model.brier_, model.base_rate_
         self.n_won_, self.n_lost_ = model.n_won_, model.n_lost_
+        self.n_rows_ = self.n_rows_total_ = model.n_won_ + model.n_lost_
+        self.sampling_text_ = "trained on " + sample_text(self.n_rows_, self.n_rows_, "closed deals")
         self.feature_names_in_ = model.feature_names_in_
         self.n_features_in_ = model.n_features_in_
         self.classes_ = model.classes_
@@ -350,9 +355,12 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
         label_of = {c: feature_label(c, lang) for c in names if c in FEATURE_LABELS} | dict(
             zip(extra, extra_labels, strict=True))
         labels = np.array([label_of[c] for c in names], dtype=object)
-        shown = display_values(X, names, lang)
-        if extra:
-            shown[:, [names.index(c) for c in extra]] = extra_shown
+        # readable values only of the cells shown (an input's picked rows), not every cell
+        shown = np.empty(top.shape, dtype=object)
+        for j in np.unique(top):  # the inputs picked somewhere (a few dozen), not records
+            r, pos = np.nonzero(top == j)
+            shown[r, pos] = (extra_shown[r, extra.index(names[j])] if names[j] in extra
+                             else display_values(X.iloc[r], [names[j]], lang)[:, 0])
         parts = []
         for j in range(k):  # a few positions, not records
             sign = np.where(picked[:, j] >= 0, "+ ", "- ")
@@ -360,7 +368,7 @@ class WinProbabilityModel(ClassifierMixin, BaseEstimator):
                 pd.Series(sign, dtype=object)
                 + pd.Series(labels[top[:, j]], dtype=object)
                 + words["colon"]
-                + pd.Series(shown[rows[:, 0], top[:, j]], dtype=object)
+                + pd.Series(shown[:, j], dtype=object)
             )
         if not parts:
             return pd.Series("", index=X.index, dtype=object)

@@ -23,6 +23,7 @@ import pandas as pd
 from salesanalysis.config import config_hash
 from salesanalysis.formatting import format_count, format_number, format_percent_value
 from salesanalysis.grading import backtest_grades
+from salesanalysis.grading.backtest import MAX_DEALS
 from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
 from salesanalysis.reports.deals import SMALL_SAMPLE, closed_between, wilson_interval, win_rates
 from salesanalysis.reports.frame import Html
@@ -182,9 +183,19 @@ class WeightsCheck:
 
     quarters: pd.DataFrame
     config_hash: str
+    #: Deals graded and deals closed in the two quarters (fewer graded: a seeded sample).
+    n_graded: int = 0
+    n_closed: int = 0
 
     def text(self, lang: str = "en") -> str:
-        """Whether the weights still predict wins, in plain words."""
+        """Whether the weights still predict wins, in plain words (and what was sampled)."""
+        verdict = self._verdict(lang)
+        if self.n_graded < self.n_closed:
+            verdict += " " + msg("optimisation.sampled", lang, n=format_count(self.n_graded, lang),
+                                 total=format_count(self.n_closed, lang))
+        return verdict
+
+    def _verdict(self, lang: str) -> str:
         q = self.quarters.iloc[0]
         n = format_count(int(q["closed"]), lang)
         if q["won"] < MIN_AUC_OUTCOMES or q["lost"] < MIN_AUC_OUTCOMES:
@@ -202,6 +213,7 @@ class WeightsCheck:
 def weights_check(
     store: Store | str, quarter: tuple[date, date], previous: tuple[date, date],
     config: str | ScoringConfig | None = None, opportunity_ids: pd.Series | None = None,
+    max_deals: int | None = MAX_DEALS,
 ) -> WeightsCheck:
     """AUC of the score at creation over the deals closed in ``quarter`` and ``previous``.
 
@@ -215,6 +227,8 @@ def weights_check(
         The scoring configuration (default the shipped one).
     opportunity_ids : pandas.Series, optional
         Only these deals (the team's scope).
+    max_deals : int or None
+        Deals of the two quarters graded at most (a seeded sample beyond; the text says so).
 
     Returns
     -------
@@ -228,14 +242,17 @@ def weights_check(
         ids = None if opportunity_ids is None else data_fingerprint(
             pd.DataFrame({"id": sorted(map(str, opportunity_ids))}))
         params = {"quarter": quarter, "previous": previous, "config": config_hash(cfg),
-                  "opportunities": ids}
-        return cached(st, "weights_check", params,
-                      lambda: _weights_check(st, quarter, previous, cfg, opportunity_ids))
+                  "opportunities": ids, "max_deals": max_deals}
+        return cached(st, "weights_check", params, lambda: _weights_check(
+            st, quarter, previous, cfg, opportunity_ids, max_deals))
 
 
 def _weights_check(store: Store, quarter: tuple[date, date], previous: tuple[date, date],
-                   config: ScoringConfig, opportunity_ids: pd.Series | None) -> WeightsCheck:
-    result = backtest_grades(store, config, min_outcomes=1, as_of=quarter[1])
+                   config: ScoringConfig, opportunity_ids: pd.Series | None,
+                   max_deals: int | None) -> WeightsCheck:
+    # only the two quarters' deals (a large history beyond MAX_DEALS is sampled, and said)
+    result = backtest_grades(store, config, min_outcomes=1, as_of=quarter[1],
+                             max_deals=max_deals, closed_since=min(quarter[0], previous[0]))
     frame = result.frame
     if opportunity_ids is not None:
         frame = frame.loc[frame["opportunity_id"].isin(opportunity_ids)]
@@ -251,7 +268,8 @@ def _weights_check(store: Store, quarter: tuple[date, date], previous: tuple[dat
         rows.append({"quarter": name, "first": first, "last": last, "closed": len(part),
                      "won": n1, "lost": n0, "auc": auc, "auc_low": auc - half,
                      "auc_high": auc + half})
-    return WeightsCheck(pd.DataFrame(rows), result.config_hash)
+    return WeightsCheck(pd.DataFrame(rows), result.config_hash, result.n_sampled,
+                        result.n_closed)
 
 
 def _auc_half_width(auc: float, n1: int, n0: int) -> float:

@@ -14,6 +14,7 @@ from salesanalysis.grading import (
     closed_opportunities,
     grade_movements,
 )
+from salesanalysis.grading.cohorts import reference_keys
 from salesanalysis.grading.weights import scoring_config_with
 from salesanalysis.store import CANONICAL_TABLES, Store
 
@@ -147,7 +148,20 @@ def test_sample_backtest_shows_a_winning_clearly_more_often_than_c(sample_store)
     assert result.lift_a_over_c > 1.5
     assert result.auc > 0.6
     assert "separate winners from losers clearly" in result.message
-    assert result.frame["reasons"].str.len().gt(0).all()
+    assert result.frame["reasons"].isna().all()  # not built unless asked for
+    # 600 customers: nothing sampled, every deal graded against every customer
+    assert result.n_sampled == result.n_closed == result.n_won + result.n_lost
+    assert not result.sampled
+    assert result.sampling_text == f"graded all {result.n_closed:,} closed deals"
+    assert (result.reference["n_reference"] == result.reference["n_known"]).all()
+
+
+def test_reasons_are_built_only_when_asked_for(sample_store):
+    plain = backtest_grades(sample_store).frame
+    with_reasons = backtest_grades(sample_store, reasons=True).frame
+    assert with_reasons["reasons"].str.len().gt(0).all()
+    pd.testing.assert_frame_equal(plain.drop(columns="reasons"),
+                                  with_reasons.drop(columns="reasons"))
 
 
 def test_sample_backtest_is_reproducible_on_a_store_built_again(sample_store):
@@ -159,3 +173,57 @@ def test_sample_backtest_is_reproducible_on_a_store_built_again(sample_store):
         b = backtest_grades(again).frame
     a = backtest_grades(sample_store).frame
     pd.testing.assert_frame_equal(a, b)
+
+
+# -- sampling before features -----------------------------------------------------------------
+
+
+def test_deals_and_reference_customers_are_sampled_seeded_and_stratified(sample_store):
+    full = backtest_grades(sample_store)
+    n_closed = full.n_closed
+    result = backtest_grades(sample_store, max_deals=200, reference_size=150, random_state=3)
+    assert (result.n_closed, result.n_sampled) == (n_closed, 200)
+    assert result.n_won + result.n_lost + result.n_skipped == 200
+    # stratified: the won share of the sample is the history's (to one deal)
+    share = full.n_won / (full.n_won + full.n_lost)
+    assert abs((result.n_won + result.n_lost) * share - result.n_won) <= 1 + result.n_skipped
+    assert result.by_grade["n"].sum() == len(result.frame) == result.n_won + result.n_lost
+    ref = result.reference
+    assert (ref["n_reference"] == ref["n_known"].clip(upper=150)).all()
+    assert ref["n_known"].is_monotonic_increasing
+    assert result.sampled
+    assert result.sampling_text.startswith(f"graded 200 of {n_closed:,} closed deals (a seeded "
+                                           "sample stratified by outcome); each month's "
+                                           "cut-offs learned from at most 150 of")
+    assert "Sampled: graded 200 of" in result.message
+    # deterministic: the same seed gives the same deals and grades, another seed others
+    again = backtest_grades(sample_store, max_deals=200, reference_size=150, random_state=3)
+    pd.testing.assert_frame_equal(result.frame, again.frame)
+    other = backtest_grades(sample_store, max_deals=200, reference_size=150, random_state=4)
+    assert set(other.frame["opportunity_id"]) != set(result.frame["opportunity_id"])
+    # a sampled deal is graded as in the full backtest when only deals are sampled
+    deals_only = backtest_grades(sample_store, max_deals=200, random_state=3)
+    merged = deals_only.frame.merge(full.frame, on="opportunity_id", suffixes=("", "_full"))
+    assert len(merged) == len(deals_only.frame)
+    assert (merged["grade"] == merged["grade_full"]).all()
+
+
+def test_a_larger_reference_sample_is_a_superset_month_by_month(sample_store):
+    """Nested samples: a customer sampled into a month's reference stays in with a larger
+    reference_size (one seeded priority per customer, drawn once)."""
+    cohorts = np.array(["2024-01-01", "2024-06-01", "2024-12-01"], dtype="datetime64[us]")
+    small, counts = reference_keys(sample_store, cohorts, 100, random_state=1)
+    large, _ = reference_keys(sample_store, cohorts, 300, random_state=1)
+    assert list(counts.columns) == ["cohort", "n_reference", "n_known"]
+    pairs = set(zip(small["customer_id"], small["as_of"], strict=True))
+    assert pairs <= set(zip(large["customer_id"], large["as_of"], strict=True))
+    assert (counts["n_reference"] == counts["n_known"].clip(upper=100)).all()
+    assert small.groupby("as_of").size().tolist() == counts["n_reference"].tolist()
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, "many", True])
+def test_bad_caps_are_refused_with_the_parameter_named(tiny, bad):
+    with pytest.raises(ParameterError, match="max_deals must be a whole number >= 1 or None"):
+        backtest_grades(tiny, max_deals=bad)
+    with pytest.raises(ParameterError, match="reference_size must be a whole number >= 1"):
+        backtest_grades(tiny, reference_size=bad)

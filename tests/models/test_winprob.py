@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.impute import SimpleImputer
 from stores import tiny_store
 
 from salesanalysis.exceptions import InsufficientHistoryError
 from salesanalysis.models import WinProbabilityModel, model_inputs, training_snapshots
+from salesanalysis.models.linear import MedianImputer
 
 
 def _deals(n: int = 900, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -180,3 +182,46 @@ def test_categorical_and_custom_fields_become_inputs_with_readable_factors():
     assert factors.str.contains(r"channel is (?:web|fair): (?:yes|no)").any()
     unseen = X.head(3).assign(industry="unknown", custom_channel=None)
     assert np.isfinite(model.predict_proba(unseen)).all()
+
+
+# -- sampling the snapshot keys before features ----------------------------------------------
+
+
+def test_snapshot_keys_are_sampled_before_features_seeded_and_stratified(sample_store):
+    full = training_snapshots(sample_store)
+    n = full.attrs["n_snapshots"]
+    assert n == len(full)  # every snapshot of the sample has its customer's features
+    part = training_snapshots(sample_store, max_rows=500, random_state=2)
+    assert part.attrs["n_snapshots"] == n and len(part) == 500
+    # each outcome keeps its share (to one row), and the rows are snapshots of the full set
+    assert abs(part["won"].mean() - full["won"].mean()) <= 1 / 500 + 1e-9
+    keys = ["opportunity_id", "snapshot_date"]
+    joined = part.merge(full, on=keys, suffixes=("", "_full"))
+    assert len(joined) == 500
+    np.testing.assert_allclose(joined["weight"], joined["weight_full"])  # a deal's weight kept
+    np.testing.assert_array_equal(joined["n_interactions"], joined["n_interactions_full"])
+    again = training_snapshots(sample_store, max_rows=500, random_state=2)
+    pd.testing.assert_frame_equal(part, again)
+
+
+def test_fit_store_says_what_it_sampled(sample_store):
+    model = WinProbabilityModel(random_state=0, max_rows=800).fit_store(sample_store)
+    n_all = len(training_snapshots(sample_store))
+    assert (model.n_rows_, model.n_rows_total_) == (800, n_all)
+    assert model.sampling_text_ == (f"trained on 800 of {n_all:,} snapshots of closed deals "
+                                    "(a seeded sample stratified by outcome)")
+    assert model.cv_auc_ > 0.6
+    whole = WinProbabilityModel(random_state=0).fit_store(sample_store)
+    assert whole.sampling_text_ == f"trained on all {n_all:,} snapshots of closed deals"
+
+
+def test_the_median_imputer_matches_scikit_learns():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(301, 4))
+    X[rng.random(X.shape) < 0.3] = np.nan
+    X[:, 2] = np.nan  # an empty input is filled with 0, as keep_empty_features does
+    ours, theirs = MedianImputer().fit(X), SimpleImputer(strategy="median",
+                                                         keep_empty_features=True).fit(X)
+    np.testing.assert_allclose(ours.statistics_, theirs.statistics_)
+    np.testing.assert_allclose(ours.transform(X), theirs.transform(X))
+    assert not np.isnan(ours.transform(X)).any()

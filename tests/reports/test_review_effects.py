@@ -71,4 +71,11 @@ def test_monthly_sections_are_filled_on_the_sample(sample_store):
     assert len(found.success) and len(found.failure)
     check = optimisation.weights_check(sample_store, quarter, before)
     assert check.quarters.loc[0, "closed"] > 50 and check.quarters.loc[0, "auc"] > 0.6
+    assert check.n_graded == check.n_closed and "sample" not in check.text()
+    # only the two quarters' deals are graded; a history above the cap is sampled, and said
+    small = optimisation.weights_check(sample_store, quarter, before, max_deals=120)
+    assert small.n_graded == 120 < small.n_closed == check.n_closed
+    assert small.quarters["closed"].sum() <= 120
+    assert f"A seeded sample of 120 of the {check.n_closed:,} deals" in small.text()
+    assert "分层抽取 120 笔" in small.text("zh")
     assert optimisation.tag_shifts(sample_store, facts, quarter, before).attrs["empty"]
