@@ -31,12 +31,14 @@ import json
 import logging
 import os
 import pickle
+import struct
 import weakref
-import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
+
+import pyarrow as pa
 
 from salesanalysis.store.connection import Store, using_store
 from salesanalysis.store.models import model_hash, package_version, params_hash, save_model
@@ -109,14 +111,21 @@ def store_fingerprint(store: Store) -> str:
     return value
 
 
+#: Compression of cached values: zstd level 1 (pyarrow's codec), a size prefix before it.
+_CODEC = pa.Codec("zstd", compression_level=1)
+
+
 def _dumps(value: Any) -> bytes:
-    """Pickle (protocol 5) and zlib level 1: frames of many strings load several times faster
-    this way than through joblib, and stay a sixth of their size."""
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    """Pickle (protocol 5), then zstd: frames of many strings load several times faster this
+    way than through joblib, at about a ninth of their size."""
+    raw = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return struct.pack("<Q", len(raw)) + _CODEC.compress(raw, asbytes=True)
 
 
 def _loads(payload: bytes) -> Any:
-    return pickle.loads(zlib.decompress(payload))
+    (size,) = struct.unpack_from("<Q", payload)
+    return pickle.loads(_CODEC.decompress(memoryview(payload)[8:], decompressed_size=size,
+                                          asbytes=True))
 
 
 def cache_enabled() -> bool:
