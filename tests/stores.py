@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import nbformat
 import numpy as np
 import pandas as pd
 
@@ -152,3 +155,23 @@ def twins(column: str, low, high) -> pd.DataFrame:
     f["customer_id"] = [f"c{i}" for i in range(10)]
     f[column] = [low] * 5 + [high] * 5
     return f
+
+
+def toy_project(root, name: str, params: str, *cells: str):
+    """A notebooks folder with one report ``name`` (a parameters cell and ``cells``) and a
+    store ``s.duckdb`` whose orders end on 2026-11-15 (so the latest complete month is
+    2026-10); returns ``root``."""
+    notebooks = root / "notebooks"
+    notebooks.mkdir(exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    first = nbformat.v4.new_code_cell(params)
+    first.metadata["tags"] = ["parameters"]
+    nb.cells = [first, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, str(notebooks / f"{name}.ipynb"))
+    with Store(root / "s.duckdb", create=True) as store:
+        store.upsert("orders", pd.DataFrame({
+            "order_id": ["o", "p"], "customer_id": ["c", "c"],
+            "date": [date(2026, 9, 20), date(2026, 11, 15)], "amount": [1.0, 2.0]}))
+    return root

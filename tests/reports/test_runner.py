@@ -2,12 +2,11 @@
 
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
+from stores import toy_project
 
 from salesanalysis import ParameterError, ReportError, Store
 from salesanalysis.reports.parameters import check_parameters, parse_cli_parameters
@@ -29,21 +28,10 @@ print("REPORT FOR " + str(month) + " " * repeat + "done")
 
 @pytest.fixture()
 def project(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [nbformat.v4.new_markdown_cell("# Toy report"), params,
-                nbformat.v4.new_code_cell(BODY)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(notebooks / "toy.ipynb"))
-    db = tmp_path / "s.duckdb"
-    with Store(db, create=True) as store:
-        store.upsert("orders", pd.DataFrame(
-            {"order_id": ["o", "p"], "customer_id": ["c", "c"],
-             "date": [date(2026, 9, 20), date(2026, 11, 15)], "amount": [1.0, 2.0]}
-        ))
+    toy_project(tmp_path, "toy", PARAMS, BODY)
+    nb = nbformat.read(str(tmp_path / "notebooks" / "toy.ipynb"), as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell("# Toy report"))
+    nbformat.write(nb, str(tmp_path / "notebooks" / "toy.ipynb"))
     return tmp_path
 
 

@@ -7,12 +7,11 @@ import json
 import subprocess
 import sys
 import textwrap
-from datetime import date
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
+from stores import toy_project
 
 from salesanalysis import ParameterError, Store
 from salesanalysis.reports.ledger import DIED, record_run
@@ -30,19 +29,8 @@ BODY = '''print("REPORT FOR " + str(month) + " team " + str(team) + " config " +
 
 @pytest.fixture()
 def project(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(BODY)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, str(notebooks / "toy.ipynb"))
-    with Store(tmp_path / "s.duckdb", create=True) as store:
-        store.upsert("orders", pd.DataFrame({
-            "order_id": ["o", "p"], "customer_id": ["c", "c"],
-            "date": [date(2026, 9, 20), date(2026, 11, 15)], "amount": [1.0, 2.0]}))
+    toy_project(tmp_path, "toy", PARAMS, BODY)
+    with Store(tmp_path / "s.duckdb") as store:
         store.upsert("reps", pd.DataFrame({
             "rep_id": ["r1", "r2"], "name": ["A", "B"], "team": ["North", "East"],
             "role": ["sales_rep", "sales_rep"]}))

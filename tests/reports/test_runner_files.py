@@ -1,11 +1,8 @@
 """A report run keeps what its kernel computed (the store's cache) and puts its long lists
 beside the page as CSV files; a failed run changes neither."""
 
-from datetime import date
-
-import nbformat
-import pandas as pd
 import pytest
+from stores import toy_project
 
 from salesanalysis import ReportError, Store
 from salesanalysis.reports.runner import run_report
@@ -36,19 +33,7 @@ if fail:
 
 @pytest.fixture()
 def project(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(PARAMS)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(BODY)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(notebooks / "lists.ipynb"))
-    with Store(tmp_path / "s.duckdb", create=True) as store:
-        store.upsert("orders", pd.DataFrame(
-            {"order_id": ["o", "p"], "customer_id": ["c", "c"],
-             "date": [date(2026, 9, 20), date(2026, 11, 15)], "amount": [1.0, 2.0]}))
-    return tmp_path
+    return toy_project(tmp_path, "lists", PARAMS, BODY)
 
 
 def _run(project, **params):
