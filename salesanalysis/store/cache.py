@@ -18,7 +18,8 @@ is open for writing, else (a report kernel reads the store read-only, several at
 file in the run's own folder (``SALESANALYSIS_RUN_DIR``, set by the report runner for each
 run), which the runner moves into the store after the report rendered
 (:func:`store_spooled`). Storing a value removes the same kind's values of other data
-fingerprints: they can only come back by undoing an import, and are then recomputed.
+fingerprints (they can only come back by undoing an import, and are then recomputed) and all
+but the 12 newest values of the kind, so the cache stays a year of monthly reports.
 Unpickling runs code: only open stores you trust (as for every stored model).
 """
 
@@ -177,7 +178,8 @@ def _keep(store: Store, kind: str, value: Any, params: dict[str, Any], fingerpri
     if not _read_only(store):
         save_model(store, kind, _dumps(value), params, fingerprint, as_of, pickled=True,
                    version=code_version())
-        store.con.execute(load_sql("cache_prune"), [kind, fingerprint, code_version()])
+        store.con.execute(load_sql("cache_prune"),
+                          [kind, key, fingerprint, code_version(), kind])
         return
     run_dir = os.environ.get(RUN_DIR_ENV)
     if not run_dir:
@@ -210,10 +212,10 @@ def store_spooled(store: Store, run_dir: str | Path) -> int:
     for meta_path in sorted(spool.glob("*.json")) if spool.is_dir() else []:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         payload = meta_path.with_suffix(".pickle.z").read_bytes()
-        save_model(store, meta["kind"], payload, meta["params"], meta["fingerprint"],
-                   meta["as_of"], pickled=True, version=meta["version"])
-        store.con.execute(load_sql("cache_prune"),
-                          [meta["kind"], meta["fingerprint"], meta["version"]])
+        key = save_model(store, meta["kind"], payload, meta["params"], meta["fingerprint"],
+                         meta["as_of"], pickled=True, version=meta["version"])
+        store.con.execute(load_sql("cache_prune"), [meta["kind"], key, meta["fingerprint"],
+                                                    meta["version"], meta["kind"]])
         stored += 1
     return stored
 

@@ -135,3 +135,12 @@ def test_cached_result_keys_on_the_arguments_and_refuses_frames(tmp_path):
         config.write_text("a: 2")  # edited: computed again
         count_orders(rw, date(2026, 1, 1), config)
     assert len(calls) == 4
+
+
+def test_at_most_twelve_values_of_a_kind_are_kept(tmp_path):
+    store, compute = _store(tmp_path / "s.duckdb"), Counter()
+    for month in range(1, 15):
+        cached(store, "grade_review", {"month": f"2026-{month:02d}"}, compute)
+    assert _cached_kinds(store) == ["cache:grade_review"] * 12
+    cached(store, "grade_review", {"month": "2026-14"}, compute)  # the newest is kept
+    assert compute.calls == 14
