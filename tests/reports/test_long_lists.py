@@ -5,9 +5,11 @@ import base64
 import re
 
 import pandas as pd
+from IPython.lib.pretty import pretty
 
 from salesanalysis.reports import attachments
 from salesanalysis.reports.execution import execution_table
+from salesanalysis.reports.frame import Html
 from salesanalysis.reports.performance import performance_table
 from salesanalysis.store.cache import RUN_DIR_ENV
 
@@ -79,3 +81,9 @@ def test_publish_files_replaces_the_previous_runs_files(tmp_path):
     attachments.publish_files(run, out, "r")
     assert [p.name for p in (out / "r_files").iterdir()] == ["new.csv"]
     assert sorted(p.name for p in out.iterdir()) == ["r_files"]
+
+
+def test_html_outputs_carry_a_short_plain_text_twin():
+    page = Html("<table>" + "<tr><td>x</td></tr>" * 1000 + "</table>")
+    assert pretty(page) == f"<HTML, {len(page):,} characters>"  # not the page a second time
+    assert page._repr_html_() == str(page)
