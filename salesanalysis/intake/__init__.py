@@ -8,6 +8,8 @@ Modules, one concept each, in the order an import uses them:
 - :mod:`~salesanalysis.intake.headers`: how headers are compared;
 - :mod:`~salesanalysis.intake.apply`: applying a mapping target to the rows;
 - :mod:`~salesanalysis.intake.units`: numbers with units, currency, dates;
+- :mod:`~salesanalysis.intake.engine`: the vectorised kernels (per distinct value, Arrow,
+  the DuckDB-only statements such as ``md5``);
 - :mod:`~salesanalysis.intake.names`: name normalisation, ids from names, company matching;
 - :mod:`~salesanalysis.intake.validation`: the pandera schema, references, key duplicates;
 - :mod:`~salesanalysis.intake.text_rules`: the entry standard (a need carries a quantity);

@@ -5,7 +5,8 @@
 columns (fixes, value maps, then the schema's type: numbers with units, dates), defaults,
 ``skip_if_blank``, ``inherit``, ``derive``, ``lookups``, ``null_if``, ``report_blank``,
 ``distinct``, and finally the canonical dtypes validation expects. Conversion works on the
-distinct values of a column and maps the results back to the rows (columns repeat a lot).
+distinct values of a column and maps the results back to the rows (columns repeat a lot);
+free text with nothing to translate (names, notes) is only stripped, in Arrow, row by row.
 
 Nothing is rejected here: problems are collected as *issues* (row, column, value, reason),
 flags and warnings in a :class:`MappedTarget` for the pipeline to validate and report.
@@ -159,6 +160,9 @@ def _convert_column(source: pd.Series, spec: ColumnSpec, target: Target,
                     notes: _Notes) -> pd.Series:
     """One placed column: fixes and value maps, then the schema's type; bad values noted."""
     col = spec.name
+    if (spec.kind == "str" and not spec.allowed and not target.values.get(col)
+            and not target.fixes.get(col)):  # text as is (names, notes): no distinct values
+        return _as_text(source)
     codes, uniques = pd.factorize(source, use_na_sentinel=True)
     values = pd.Series(uniques)
     if spec.kind == "str" or col in target.values or col in target.fixes:
@@ -368,7 +372,7 @@ def apply_target(
     if target.skip_if_blank:
         keep = _rows_with_data(out, target)
         skipped = int((~keep).sum())
-        out = out[keep].copy()
+        out = out[keep].copy() if skipped else out
     _inherit(out, target, parent)
     _derive_keys(out, target)
     _resolve_lookups(out, target, reference, notes)

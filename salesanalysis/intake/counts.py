@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from salesanalysis.intake.flags import FLAG_COLUMNS, TOUCHPOINTS_UNRECORDED, empty_flags
@@ -57,13 +58,20 @@ def stated_count_flags(store: Store, raw: pd.DataFrame, stated: Mapping[str, str
         if header is None:
             continue
         key = table_specs()[table].key[0]
-        known = pd.concat([table_rows(store, table, ["customer_id", key]).astype("string"),
-                           staged.get(table, pd.DataFrame(columns=["customer_id", key]))[
-                               ["customer_id", key]].astype("string")])
-        recorded = known.drop_duplicates().groupby("customer_id")[key].size()
+        parts = [table_rows(store, table, ["customer_id", key]).astype("string"),
+                 staged.get(table, pd.DataFrame(columns=["customer_id", key]))[
+                     ["customer_id", key]].astype("string")]
+        parts = [part for part in parts if len(part)]
+        known = pd.concat(parts) if parts else pd.DataFrame(columns=["customer_id", key])
+        if len(parts) > 1:  # records in the store and in this import: count each once
+            known = known.drop_duplicates()
+        recorded = known["customer_id"].value_counts()
         text = raw.loc[customers.index, header]
         given = ~blank_mask(text)
-        number = pd.to_numeric(text.astype("string").str.strip(), errors="coerce")
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)  # each stated value once
+        parsed = pd.to_numeric(pd.Series(uniques, dtype="string").str.strip(), errors="coerce")
+        number = pd.Series(np.append(parsed.to_numpy(dtype="float64", na_value=np.nan),
+                                     np.nan)[codes], index=text.index)
         whole = number.notna() & (number >= 0) & (number % 1 == 0)
         ids = customers["customer_id"].astype("string")
         have = ids.map(recorded).fillna(0).astype(int)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from salesanalysis.intake.names import suspected_duplicates
@@ -67,20 +68,22 @@ def _vague_texts(good: pd.DataFrame, key: str) -> list[pd.DataFrame]:
     for col in QUANTIFIED_TEXT_COLUMNS:
         if col not in good:
             continue
-        text = good[col]
-        vague = (~blank_mask(text)) & ~is_quantified(text)
+        codes, uniques = pd.factorize(good[col], use_na_sentinel=True)  # each text once
+        texts = pd.Series(uniques)
+        vague = np.append(((~blank_mask(texts)) & ~is_quantified(texts)).to_numpy(dtype=bool),
+                          False)[codes]
         if vague.any():
-            excerpt = text[vague].astype(str).str.slice(0, _EXCERPT).to_numpy()
+            detail = "no number, percentage, amount or date in: " + texts.astype(
+                "string").str.slice(0, _EXCERPT)
             frames.append(pd.DataFrame({
-                "record_id": good.loc[vague, key].to_numpy(), "column_name": col,
-                "flag": NOT_QUANTIFIED,
-                "detail": "no number, percentage, amount or date in: " + excerpt}))
+                "record_id": good[key].array[vague], "column_name": col,
+                "flag": NOT_QUANTIFIED, "detail": detail.array.take(codes[vague])}))
     return frames
 
 
 def _duplicate_names(good: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     """``suspected_duplicate`` flags of customers colliding with ``known`` ones."""
-    sus = suspected_duplicates(good[["customer_id", "name"]].astype("object"), known)
+    sus = suspected_duplicates(good[["customer_id", "name"]], known)
     return pd.DataFrame({"record_id": sus["record_id"].to_numpy(), "column_name": "name",
                          "flag": SUSPECTED_DUPLICATE, "detail": sus["detail"].to_numpy()})
 

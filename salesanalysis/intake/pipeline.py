@@ -22,7 +22,9 @@ it, the steps are their own modules:
 
 Files are taken in table order (reps, customers, ...), not argument order, so lookups and
 references see the rows they need: the rows staged by earlier files of the same import count
-as known. :class:`~salesanalysis.intake.summary.ImportSummary` accounts for every row.
+as known. A progress bar counts the source tables on a terminal only
+(:func:`salesanalysis.progress.progress`). Every step works on whole columns (Arrow, DuckDB)
+or once per distinct value (:mod:`salesanalysis.intake.engine`), never once per row. :class:`~salesanalysis.intake.summary.ImportSummary` accounts for every row.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from salesanalysis.intake.rejects import (
 from salesanalysis.intake.summary import FLAG_COUNT_COLUMNS, TABLE_COLUMNS, ImportSummary
 from salesanalysis.intake.units import blank_mask
 from salesanalysis.intake.validation import target_issues
+from salesanalysis.progress import progress
 from salesanalysis.store import CANONICAL_TABLES, Store, table_specs
 from salesanalysis.store.writes import table_rows
 
@@ -173,7 +176,7 @@ def import_files(
     units = _plan_units(tables, loaded, warnings)
     run = _Run(store, loaded, datetime.now())  # to the microsecond: orders the batches
     with store.transaction():
-        for unit in units:
+        for unit in progress(units, desc="import", unit="table"):  # a bar on a terminal only
             run.import_unit(unit)
         rejected_files = write_rejected_files(run.rejected, Path(rejected_dir))
     return ImportSummary(
@@ -223,8 +226,8 @@ class _Run:
         """Customers (``customer_id``, ``name``) known so far (for suspected duplicates)."""
         columns = ["customer_id", "name"]
         existing = self.store.read("intake_customer_names")
-        others = [f[columns].astype("object") for f in self.staged.get("customers", [])]
-        return pd.concat([existing.astype("object"), *others], ignore_index=True)
+        others = [f[columns].astype("string") for f in self.staged.get("customers", [])]
+        return pd.concat([existing.astype("string"), *others], ignore_index=True)
 
     def batch(self, unit: _Unit, table: str) -> Batch:
         """A new batch: this source table into ``table``."""
@@ -242,6 +245,10 @@ class _Run:
         per_table: dict[str, TableLoad] = {}
         lines: list[pd.DataFrame] = []
         frames: dict[int, pd.DataFrame] = {}
+        inherited: dict[int | None, set[str]] = {}
+        for j in unit.order:
+            inherited.setdefault(inherit_parent(unit.source, j), set()).update(
+                unit.source.targets[j].inherit.values())
         known_headers: dict[int, dict[str, str]] = {}
         for i in unit.order:  # dependencies first (inherit, lookups)
             target = unit.source.targets[i]
@@ -251,7 +258,8 @@ class _Run:
                                   parent=parent)
             if target.defaults:  # a default never overwrites what another source loaded
                 mapped.frame = self._keep_loaded(unit, i, mapped.frame)
-            frames[i] = mapped.frame
+            if i in inherited:  # keep only what later targets inherit (memory)
+                frames[i] = mapped.frame[[c for c in inherited[i] if c in mapped.frame]]
             if unit.table.issues is not None and len(unit.table.issues):
                 mapped.issues = pd.concat([mapped.issues, unit.table.issues], ignore_index=True)
             self.warnings.extend(mapped.warnings)

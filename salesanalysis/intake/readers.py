@@ -14,6 +14,7 @@ blank rows are dropped. Each readable table is a :class:`SourceTable`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -23,6 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
 from salesanalysis.exceptions import IntakeError
@@ -36,8 +40,23 @@ _TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 #: Bytes charset-normalizer looks at, and characters the delimiter sniffer looks at.
 _ENCODING_SAMPLE = 200_000
 _DELIMITER_SAMPLE = 20_000
+#: Bytes looked at a time when counting fields (bounds the scratch memory).
+_BLOCK = 1 << 24
+#: Bytes read to find the first record's width.
+_SNIFF_BYTES = 1 << 20
 #: Row number of the first data row (the header is row 1).
 _FIRST_ROW = 2
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8, checked by Arrow without decoding them in Python."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    text = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        text.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def detect_encoding(data: bytes) -> str:
@@ -56,11 +75,7 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
+    if is_utf8(data):
         return "utf-8"
     chosen = choose_encoding(data)
     if chosen is not None:
@@ -116,7 +131,7 @@ def _number_rows(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [re.sub(r"\s*\n\s*", " / ", str(c)).strip() for c in frame.columns]
     if len(frame.columns):
         blank = (frame.isna() | (frame == "")).all(axis=1)
-        frame = frame[~blank]
+        frame = frame[~blank] if blank.any() else frame  # (a copy of every column)
     return frame
 
 
@@ -187,13 +202,19 @@ def row_shape_issues(cells: pd.DataFrame, counts: np.ndarray, header: list[str],
          "delimiter, or put the value that contains it in quotes" for n in counts[spill]])]
     if not quoted:
         return pd.concat(parts, ignore_index=True)  # no quotes: no line break in a cell
-    inside = cells.iloc[:, :width].astype("string")
-    broken = inside.apply(lambda c: c.str.contains("\n", regex=False)).fillna(False)
+    inside = cells.iloc[:, :width]
     # a line break inside a cell is fine (notes), unless the row came up short or the cell
     # holds a whole row's worth of delimiters: a quote left open swallowed the next line
-    whole_row = inside.apply(lambda c: c.str.count(re.escape(delimiter))).fillna(0) >= width - 1
-    lines = broken.to_numpy() & ((counts < width)[:, None] | whole_row.to_numpy())
-    lines[:, [is_reasons_column(h) for h in header]] = False  # our own multi-line reasons
+    lines = np.zeros((len(cells), width), dtype=bool)
+    for j, column in enumerate(inside.columns):
+        if is_reasons_column(header[j]):
+            continue  # our own multi-line reasons
+        broken = np.flatnonzero(pc.match_substring(pa.array(inside[column].astype(
+            "string").array), "\n").fill_null(False).to_numpy(zero_copy_only=False))
+        if len(broken):  # only the cells holding a line break are looked at further
+            held = inside[column].iloc[broken].astype("string").str.count(re.escape(delimiter))
+            lines[broken, j] = (counts[broken] < width) | (held.fillna(0).to_numpy() >= width - 1)
+    inside = inside.astype("string") if lines.any() else inside
     if lines.any():
         at, col = np.nonzero(lines)
         first = pd.Series(col, index=at).groupby(level=0).min()
@@ -206,42 +227,105 @@ def row_shape_issues(cells: pd.DataFrame, counts: np.ndarray, header: list[str],
     return pd.concat(parts, ignore_index=True)
 
 
-def _field_counts(text: str, delimiter: str) -> np.ndarray:
-    """Fields per record: counted delimiters per line when the file has no quotes (vectorised),
-    else as the csv module reads them (quoted delimiters and line breaks)."""
-    if '"' not in text:  # delimiters between line ends, on the bytes
-        raw = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-        ends = np.flatnonzero(raw == ord("\n"))
-        if len(raw) and raw[-1] != ord("\n"):
-            ends = np.r_[ends, len(raw)]
-        starts = np.r_[0, ends[:-1] + 1].astype(np.int64)
-        marks = np.flatnonzero(raw == ord(delimiter))
-        found = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
-        length = ends - starts - (raw[np.maximum(ends - 1, 0)] == ord("\r"))
-        return np.where(length > 0, found + 1, 0).astype(np.int64)
-    return _quoted_field_counts(text, delimiter)
+def _line_counts(raw: np.ndarray, delimiter: str) -> np.ndarray:
+    """Fields per line of unquoted UTF-8 bytes: delimiters between line ends, vectorised."""
+    ends = np.flatnonzero(raw == ord("\n"))
+    if len(raw) and raw[-1] != ord("\n"):
+        ends = np.r_[ends, len(raw)]
+    starts = np.r_[0, ends[:-1] + 1].astype(np.int64)
+    marks = np.flatnonzero(raw == ord(delimiter))
+    found = np.searchsorted(marks, ends) - np.searchsorted(marks, starts)
+    length = ends - starts - (raw[np.maximum(ends - 1, 0)] == ord("\r"))
+    return np.where(length > 0, found + 1, 0).astype(np.int64)
 
 
-def _quoted_field_counts(text: str, delimiter: str) -> np.ndarray:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _field_counts(body: bytes, delimiter: str) -> np.ndarray:
+    """Fields per record of UTF-8 bytes: counted delimiters per line when the file has no
+    quotes (vectorised, in blocks of whole lines), else as the csv module reads them (quoted
+    delimiters and line breaks)."""
+    if b'"' in body:
+        return _quoted_field_counts(body, delimiter)
+    raw = np.frombuffer(body, dtype=np.uint8)
+    counts, start = [], 0
+    while start < len(raw):
+        end = body.find(b"\n", start + _BLOCK)  # blocks end at a line end
+        cut = len(raw) if end < 0 else end + 1
+        counts.append(_line_counts(raw[start:cut], delimiter))
+        start = cut
+    return np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+
+
+def _quoted_field_counts(body: bytes, delimiter: str) -> np.ndarray:
+    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8-sig", newline="")
+    reader = csv.reader(text, delimiter=delimiter)
     return np.fromiter((len(r) for r in reader), dtype=np.int64)
 
 
-def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_even(body: bytes, delimiter: str) -> pd.DataFrame | None:
+    """All records as text when each has as many fields as the first (the common case),
+    read by Arrow's CSV reader (multi-threaded, text kept as Arrow strings); None when a
+    record is shorter or longer, or there is no record."""
+    text = io.TextIOWrapper(io.BytesIO(body[:_SNIFF_BYTES]), encoding="utf-8-sig",
+                            errors="ignore", newline="")
+    first = next(csv.reader(text, delimiter=delimiter), None)
+    if not first or (len(first) == 1 and not first[0]):
+        return None
+    return _arrow_cells(body, delimiter, len(first))
+
+
+def _arrow_cells(body: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
+    """The records read by Arrow as ``width`` text columns, or None if one is not that wide."""
+    start = 3 if body.startswith(b"\xef\xbb\xbf") else 0
+    names = [str(i) for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(body).slice(start)),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        return None  # a record of another width (or a lone CR): the general path reads it
+    cells = table.to_pandas()
+    cells.columns = range(width)
+    return cells
+
+
+def _read_cells(body: bytes, delimiter: str, counts: np.ndarray) -> pd.DataFrame:
+    """All records as text, one column per field (as many as the longest record).
+
+    When every record has the same number of fields (the common case), Arrow's CSV reader
+    reads them (multi-threaded, text kept as Arrow strings); otherwise pandas' C parser,
+    which pads short records."""
+    width = int(counts.max())
+    if (counts == width).all():
+        cells = _arrow_cells(body, delimiter, width)
+        if cells is not None and len(cells) == len(counts):
+            return cells
+    return pd.read_csv(io.BytesIO(body), sep=delimiter, header=None, dtype=str,
+                       names=range(width), index_col=False, encoding="utf-8-sig",
+                       keep_default_na=False, skip_blank_lines=False, engine="c")
+
+
+def _parse_csv(path: Path, body: bytes, delimiter: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The frame (named by the header, rows numbered) and its row-shape issues."""
     try:
-        counts = _field_counts(text, delimiter)
-        if not len(counts) or counts.max() == 0:
-            raise pd.errors.EmptyDataError("no data")
-        cells = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str,
-                            names=range(int(counts.max())), index_col=False,
-                            keep_default_na=False, skip_blank_lines=False, engine="c")
+        cells = _read_even(body, delimiter)
+        if cells is not None:  # every record as wide as the header
+            counts = np.full(len(cells), len(cells.columns), dtype=np.int64)
+        else:
+            counts = _field_counts(body, delimiter)
+            if not len(counts) or counts.max() == 0:
+                raise pd.errors.EmptyDataError("no data")
+            cells = _read_cells(body, delimiter, counts)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no data"
         raise IntakeError(f"{path}: cannot parse as CSV ({first}); check the delimiter and "
                           "quotes, or save the sheet again as CSV") from exc
     if len(cells) != len(counts):  # line ends the quick count does not see (a lone CR)
-        counts = _quoted_field_counts(text, delimiter)
+        counts = _quoted_field_counts(body, delimiter)
     if len(cells) != len(counts):
         raise IntakeError(f"{path}: cannot parse as CSV (rows do not line up); check the "
                           "quotes, or save the sheet again as CSV")
@@ -251,11 +335,23 @@ def _parse_csv(path: Path, text: str, delimiter: str) -> tuple[pd.DataFrame, pd.
     data = cells.iloc[1:]
     data.index = pd.RangeIndex(_FIRST_ROW, _FIRST_ROW + len(data), name="_row")
     names = _header_names(header)
-    issues = row_shape_issues(data, counts[1:], names, delimiter, '"' in text)
-    frame = data.iloc[:, :len(names)].copy()
+    issues = row_shape_issues(data, counts[1:], names, delimiter, b'"' in body)
+    frame = data.iloc[:, :len(names)]  # copy-on-write: renaming leaves ``cells`` alone
     frame.columns = names
-    frame = frame.fillna("")
+    frame = frame.fillna("") if frame.isna().to_numpy().any() else frame
     return frame, issues
+
+
+def _utf8_body(path: Path, data: bytes, encoding: str) -> bytes:
+    """The file as UTF-8 bytes: as is when it is UTF-8 (checked block by block, never
+    decoded whole), else decoded and encoded again."""
+    try:
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") and is_utf8(data):
+            return data
+        return data.decode(encoding, errors="strict").encode("utf-8")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise IntakeError(f"{path}: cannot read as {encoding} ({exc}); pass the file's "
+                          "encoding (--encoding cp1252, gb18030, utf-8)") from exc
 
 
 def _read_csv(path: Path, data: bytes, file_hash: str, encoding: str | None) -> SourceTable:
@@ -263,13 +359,10 @@ def _read_csv(path: Path, data: bytes, file_hash: str, encoding: str | None) -> 
         encoding = encoding or detect_encoding(data)
     except IntakeError as exc:
         raise IntakeError(f"{path}: {exc}") from exc
-    try:
-        text = data.decode(encoding, errors="strict")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise IntakeError(f"{path}: cannot read as {encoding} ({exc}); pass the file's "
-                          "encoding (--encoding cp1252, gb18030, utf-8)") from exc
-    delimiter = detect_delimiter(text[:_DELIMITER_SAMPLE])
-    frame, issues = _parse_csv(path, text, delimiter)
+    body = _utf8_body(path, data, encoding)
+    sample = body[:4 * _DELIMITER_SAMPLE].decode("utf-8-sig", errors="ignore")
+    delimiter = detect_delimiter(sample[:_DELIMITER_SAMPLE])
+    frame, issues = _parse_csv(path, body, delimiter)
     if any(is_reasons_column(c) for c in frame.columns):  # a rejected-rows file: cells back
         frame = restore_text(frame)
     table = SourceTable(path, None, _number_rows(frame), file_hash, encoding, delimiter)

@@ -2,11 +2,13 @@
 
 "big demand" / "需求大" is not a need; "raise capacity 30%" / "提升产能30%" is. A text counts as
 quantified when it holds a number (Arabic or Chinese numerals with a unit or magnitude), a
-percentage, an amount or a date. Checks are vectorised regular expressions over a Series.
+percentage, an amount or a date. Checks are vectorised regular expressions, run once per
+distinct text.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: Columns holding the entry-standard free text (need / pain point).
@@ -53,6 +55,8 @@ def is_quantified(text: pd.Series) -> pd.Series:
     >>> is_quantified(pd.Series(["big demand", "raise capacity 30%", "需求大", "提升产能三成"])).tolist()
     [False, True, False, True]
     """
-    as_text = text.astype("string").str.strip()
-    found = as_text.str.contains(QUANTITY_PATTERN, case=False, regex=True)
-    return found.fillna(False).astype(bool)
+    codes, uniques = pd.factorize(text.astype("string").str.strip(), use_na_sentinel=True)
+    found = pd.Series(uniques, dtype="string").str.contains(QUANTITY_PATTERN, case=False,
+                                                            regex=True)
+    hit = np.append(found.fillna(False).to_numpy(dtype=bool), False)  # code -1: missing
+    return pd.Series(hit[codes], index=text.index)

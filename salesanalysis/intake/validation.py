@@ -20,10 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from salesanalysis.intake.engine import is_in
 from salesanalysis.intake.names import company_stem, normalise_name, suspected_duplicates
 from salesanalysis.intake.text_rules import QUANTIFIED_TEXT_COLUMNS
 from salesanalysis.store.schema import ColumnSpec, table_specs
@@ -206,10 +208,13 @@ def duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     """
     if not key or frame.empty:
         return pd.DataFrame({"row": [], "column": [], "value": [], "reason": []})
-    dup = frame.duplicated(subset=key, keep="first") & frame[key].notna().all(axis=1)
+    codes = _key_codes(frame, key)  # -1 where a key part is missing
+    _, first_at, which = np.unique(codes, return_index=True, return_inverse=True)
+    first_pos = first_at[which]  # the first row holding each row's key value
+    dup = pd.Series((codes >= 0) & (first_pos != np.arange(len(codes))), index=frame.index)
     if not dup.any():
         return pd.DataFrame({"row": [], "column": [], "value": [], "reason": []})
-    first_row = frame.index.to_series().groupby([frame[k] for k in key]).transform("first")
+    first_row = pd.Series(frame.index.to_numpy()[first_pos], index=frame.index)
     rows = frame.index[dup]
     col = key[-1]
     return pd.DataFrame(
@@ -228,9 +233,21 @@ def duplicate_keys(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     )
 
 
+def _key_codes(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """One integer per distinct key value (all key columns), -1 where a part is missing."""
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for k in key:
+        part, uniques = pd.factorize(frame[k], use_na_sentinel=True)
+        codes = np.where((codes < 0) | (part < 0), -1, codes * (len(uniques) + 1) + part)
+        if len(key) > 1:  # kept dense, so the next part's product cannot overflow
+            codes[codes >= 0] = pd.factorize(codes[codes >= 0])[0]
+    return codes
+
+
 def missing_references(values: pd.Series, known: pd.Series) -> pd.Series:
     """True where a non-null reference value is not among ``known`` ids."""
-    return values.notna() & ~values.isin(known.dropna().unique())
+    return pd.Series(values.notna().to_numpy(dtype=bool) & ~is_in(values, known),
+                     index=values.index)
 
 
 def _unknown_customers(frame: pd.DataFrame, known: pd.Series) -> pd.DataFrame:

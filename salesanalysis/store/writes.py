@@ -5,25 +5,21 @@ statements here are the ones that cannot: they name a table or a column list onl
 run time, or read a pandas frame registered with the connection. Each function takes a
 :class:`~salesanalysis.store.connection.Store` and runs inside the caller's transaction.
 
-Frames are registered as views and intermediate results kept in temporary tables under
-unique names (``_w_<what>_<uuid4 hex>``), so concurrent runs on one connection never collide;
-both are dropped when the statement is done (after a failed statement the caller's rollback
-drops them).
+Frames are registered as views, intermediate results kept in temporary tables, under unique
+names (``_w_<what>_<uuid4 hex>``), dropped when done (after a failure, by the rollback).
 
 DuckDB-only statements held here, and why:
 
 - **registering a pandas frame as a view** (``con.register`` / ``con.unregister``, in
-  :func:`registered`): the frames come from pandas; a warehouse would load them into a
-  staging table instead.
+  :func:`registered`, as an Arrow table): the frames come from pandas; a warehouse would
+  load them into a staging table instead.
 - ``CREATE TEMP TABLE ... AS SELECT`` (in :func:`temp_table`): the changed rows of a merge are
   computed once, then counted and written; DuckDB keeps temporary tables per connection.
 - ``INSERT INTO <table> (...) SELECT ... ON CONFLICT (<key>) DO UPDATE SET c = excluded.c``
   (or ``DO NOTHING`` when the file gives only the key) in :func:`merge_changed_rows`, and
-  ``INSERT INTO custom_attributes ... ON CONFLICT (table_name, record_id, attribute) DO
-  UPDATE`` in :func:`merge_custom_attributes`: an upsert that updates only the columns the
-  file provides (PostgreSQL syntax as well; Spark and warehouses write it as ``MERGE INTO``).
-  DuckDB's ``INSERT OR REPLACE`` would reset the columns the file does not provide.
-
+  ``INSERT INTO custom_attributes ... ON CONFLICT (...) DO UPDATE`` in
+  :func:`merge_custom_attributes`: an upsert of only the columns the file provides (also
+  PostgreSQL; Spark: ``MERGE INTO``); rows all new are a plain ``INSERT``.
 - for ``import --undo``: ``to_json(<table alias>)`` keeps a row as JSON, ``json_object`` a
   compound key, ``json_extract_string`` + ``CAST`` restores a column (Spark: ``to_json(struct(*))``,
   ``get_json_object``) in :func:`record_changes`, :func:`record_deletions`, :func:`restore_rows`.
@@ -33,18 +29,18 @@ Portable but built at run time: ``SELECT <columns> FROM <table>`` (:func:`table_
 WHERE NOT EXISTS`` pair of :func:`replace_flags`, :func:`insert_rejected_rows`, and the
 ``DELETE ... WHERE source_file IN (SELECT ...)`` of :func:`delete_rejected_rows` (a source's
 rejections replaced on re-import; :func:`rejected_sources` lists them); they name registered
-views. No double-quoted identifiers, no list literals, no select alias
-reused inside its own select.
+views. No double-quoted identifiers, no list literals, no select alias reused in its select.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from salesanalysis.exceptions import StoreError
 from salesanalysis.store.connection import Store
@@ -72,10 +68,17 @@ def _spec(table: str) -> TableSpec:
 
 def _quietly(store: Store, statement: str) -> None:
     """Run a clean-up statement; inside an aborted transaction the rollback does it."""
-    try:
+    with suppress(duckdb.TransactionException):
         store.con.execute(statement)
-    except duckdb.TransactionException:
-        pass
+
+
+def _as_arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as Arrow (DuckDB scans it without a Python object per value); the frame
+    itself when a column does not convert (mixed objects)."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError):
+        return frame
 
 
 @contextmanager
@@ -92,14 +95,12 @@ def registered(store: Store, frame: pd.DataFrame, what: str = "frame") -> Iterat
         Part of the view name (for readable query plans).
     """
     name = _unique(what)
-    store.con.register(name, frame)
+    store.con.register(name, _as_arrow(frame))
     try:
         yield name
     finally:
-        try:
+        with suppress(duckdb.TransactionException):  # an aborted transaction: the rollback does it
             store.con.unregister(name)
-        except duckdb.TransactionException:
-            pass  # a failed statement aborted the transaction; its rollback drops the view
 
 
 @contextmanager
@@ -168,19 +169,18 @@ def merge_changed_rows(
     updates = [c for c in cols if c not in spec.key]
     action = ("DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
               if updates else "DO NOTHING")
-    with (
-        registered(store, frame[cols].reset_index(drop=True), "rows") as rows,
-        temp_table(store, f"SELECT {casts} FROM {rows} EXCEPT SELECT {listed} FROM {table}",
-                   "changed") as changed,
-    ):
-        n = _count(store, f"SELECT count(*) FROM {changed}")
+    on = " AND ".join(f"t.{k} = c.{k}" for k in spec.key)
+    with registered(store, frame[cols].reset_index(drop=True), "rows") as rows, ExitStack() as on_exit:
+        known = _count(store, f"SELECT count(*) FROM (SELECT {casts} FROM {rows}) AS c JOIN {table} AS t ON {on}")
+        changed = (on_exit.enter_context(temp_table(  # rows new or different from the store's
+            store, f"SELECT {casts} FROM {rows} EXCEPT SELECT {listed} FROM {table}", "changed"))
+            if known else f"(SELECT {casts} FROM {rows})")  # no key known: every row is new
+        n = _count(store, f"SELECT count(*) FROM {changed} AS c") if known else len(frame)
         if n and batch_id is not None:
             record_changes(store, batch_id, table, changed)
+        upsert = f" ON CONFLICT ({', '.join(spec.key)}) {action}" if known else ""  # else all new
         if n:
-            store.con.execute(
-                f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {changed} "
-                f"ON CONFLICT ({', '.join(spec.key)}) {action}"
-            )
+            store.con.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM {changed} AS c{upsert}")
     return n
 
 
@@ -262,12 +262,12 @@ def replace_flags(
     record_flags : sequence of str, optional
         Flags about whole records, replaced whichever columns were checked.
     """
-    ids = pd.DataFrame({"record_id": record_ids.astype("string").to_numpy()}).drop_duplicates()
+    ids = pd.DataFrame({"record_id": record_ids.astype("string").reset_index(drop=True)})
     checked = pd.DataFrame({"column_name": pd.Series(list(columns), dtype="string")})
     whole = pd.DataFrame({"flag": pd.Series(list(record_flags), dtype="string")})
     new_flags = pd.DataFrame({
         "batch_id": batch_id, "table_name": table,
-        **{c: flags[c].astype("string").to_numpy() for c in FLAGGED_ROW_COLUMNS[2:]},
+        **{c: flags[c].astype("string").reset_index(drop=True) for c in FLAGGED_ROW_COLUMNS[2:]},
     })
     listed = ", ".join(FLAGGED_ROW_COLUMNS)
     with (
