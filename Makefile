@@ -35,8 +35,10 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) salesanalysis/reports/notebooks
 
+## The scale ladder (10k, 100k, 300k customers; BENCH_MAX=1000000 adds 1M), then bench_*.py.
+BENCH_MAX ?= 300000
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	BENCH_MAX=$(BENCH_MAX) $(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix salesanalysis tests benchmarks scripts

@@ -35,6 +35,7 @@ from salesanalysis.personas.stability import (
     match_previous,
     stability_verdict,
 )
+from salesanalysis.progress import progress
 
 ALGORITHMS = ("kmeans", "minibatch_kmeans", "gaussian_mixture")
 
@@ -190,7 +191,7 @@ class PersonaModel(ClusterMixin, TransformerMixin, BaseEstimator):
         sample = np.sort(rng.choice(len(Z), m, replace=False))
         Zs = Z[sample]
         curve = []
-        for k in range(lo, hi + 1):  # a few candidate k
+        for k in progress(range(lo, hi + 1), desc="persona k search", unit="k"):  # a few k
             labels = self._clusterer(k, self.random_state).fit(Zs).predict(Zs)
             score = silhouette_score(Zs, labels) if len(np.unique(labels)) > 1 else -1.0
             curve.append((k, float(score)))

@@ -18,6 +18,8 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 
+from salesanalysis.progress import progress
+
 #: Jaccard from which a cluster counts as stable, and below which it is not to be trusted.
 STABLE_JACCARD, DOUBTFUL_JACCARD = 0.75, 0.6
 
@@ -60,7 +62,7 @@ def bootstrap_stability(
     m = len(points)
     aris = np.full(n_bootstrap, np.nan)
     jac_sum, jac_n = np.zeros(k), np.zeros(k)
-    for b in range(n_bootstrap):  # rounds, not records
+    for b in progress(range(n_bootstrap), desc="persona bootstrap", unit="refit"):  # rounds
         boot = rng.integers(0, m, m)
         seed = int(rng.integers(0, 2**31 - 1))
         new = np.asarray(fit_predict(points[boot], points, seed))

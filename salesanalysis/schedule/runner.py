@@ -29,6 +29,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from salesanalysis.exceptions import ConfigError, ParameterError, ReportError
+from salesanalysis.progress import progress
 from salesanalysis.reports.index import write_index
 from salesanalysis.reports.ledger import (
     FAILED,
@@ -166,7 +167,7 @@ def run_schedule(schedule: Schedule, db: str | Path, now: datetime,
         result = ScheduleResult(now, candidates)
         by_name = {d.name: d for d in schedule.definitions}
         due = [c for c in candidates if c.is_due]
-        for number, candidate in enumerate(due, 1):
+        for number, candidate in enumerate(progress(due, desc="schedule", unit="report"), 1):
             definition = by_name[candidate.definition]
             say(f"[{number}/{len(due)}] {candidate.definition} {candidate.period} ...")
             outcome = _render_with_retries(candidate, definition.parameters, definition.period,
