@@ -86,7 +86,7 @@ def execution_table(frame: pd.DataFrame, lang: str = "en", n: int | None = None,
         return Html(style_frame(shown, headers, lang).to_html())
     total, words = format_count(len(frame), lang), noun_text(what, len(frame), lang)
     top = msg("review_lists.top", lang, n=format_count(n, lang), total=total, noun=words)
-    whole = shown.set_axis(headers, axis=1)
+    whole = frame.set_axis(headers, axis=1)  # numbers stay numbers in the CSV
     more = msg("lists.download", lang, total=total, noun=words)
     summary = msg("lists.show_all", lang, total=total, noun=words)
     return Html(f'<p class="sa-note">{html.escape(top)}</p>'

@@ -20,7 +20,7 @@ from salesanalysis.reports.attachments import rest_of_list
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.review import shift_month
-from salesanalysis.reports.tables import style_frame
+from salesanalysis.reports.tables import header_text, style_frame
 from salesanalysis.store import Store
 from salesanalysis.store.cache import cached_result
 from salesanalysis.store.scope import UNKNOWN, check_team, month_bounds, parse_month
@@ -194,5 +194,8 @@ def performance_table(frame: pd.DataFrame, by: str = "rep", lang: str = "en",
               order=msg("order.revenue_won", lang))
     more = msg("lists.download", lang, total=count, noun=noun_text)
     summary = msg("lists.show_all", lang, total=count, noun=noun_text)
+    # the CSV keeps the numbers (Excel sorts and sums them) under the page's headers
+    whole = frame[list(frame.columns)].rename(
+        columns={c: header_text(TITLES.get(c, c), lang) for c in frame.columns})
     return Html(f'<p class="sa-note">{html.escape(top)}</p>' + table + rest_of_list(
-        shown, by, lambda: style_frame(shown, lang=lang).to_html(), summary, more))
+        whole, by, lambda: style_frame(shown, lang=lang).to_html(), summary, more))

@@ -40,8 +40,10 @@ def test_a_long_performance_table_shows_the_top_and_carries_the_rest(monkeypatch
     csv = _csv_in_page(page)
     assert len(csv) == 301 and csv[0].startswith("Rep ID,Rep,Team")
     assert csv[1].split(",")[1] == "'@risky"  # a formula-looking cell written as text
+    assert csv[1].split(",")[6] == "300.0"  # revenue a number Excel can sum, not "300"
     zh = str(performance_table(_reps(300), "rep", "zh"))
     assert "按赢单收入" in zh and "300" in zh
+    assert _csv_in_page(zh)[0].startswith("销售编号,销售,团队")  # the page's headers
 
 
 def test_beside_the_report_when_the_runner_gives_a_run_folder(tmp_path, monkeypatch):
