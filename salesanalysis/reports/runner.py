@@ -20,6 +20,7 @@ rendered report (:mod:`salesanalysis.reports.index`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -258,6 +259,9 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
         error = str(exc) if isinstance(exc, SalesAnalysisError) else f"{type(exc).__name__}: {exc}"
         with using_store(db_path) as store:
             finish_run(store, run_id, None, error)
+            # what the kernel computed before the failure is still right: a retry reuses it
+            with contextlib.suppress(Exception):
+                store_spooled(store, run_dir)
         shutil.rmtree(run_dir, ignore_errors=True)
         raise
     seconds = time.perf_counter() - started

@@ -57,6 +57,15 @@ def test_second_render_reuses_the_kept_result_and_links_the_whole_list(project):
     assert not list((project / "reports" / ".runs").iterdir())  # run folders cleaned up
 
 
+def test_a_failed_run_keeps_what_it_computed_for_the_retry(project):
+    with pytest.raises(ReportError, match="planted failure"):
+        _run(project, fail=True)
+    with Store(project / "s.duckdb", read_only=True) as store:
+        assert store.query("SELECT kind FROM models")["kind"].tolist() == ["cache:toy_deals"]
+    assert not (project / "reports" / "2026-10" / "lists.html").exists()
+    assert "COMPUTED NOW" not in _run(project).html_path.read_text(encoding="utf-8")
+
+
 def test_a_failed_run_keeps_the_last_good_files(project):
     good = _run(project).html_path
     files = good.parent / "lists_files" / "open_deal.csv"
