@@ -44,6 +44,7 @@ Run: ``.venv/bin/python benchmarks/bench_ladder.py [--sizes N,N] [--only STEP,ST
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -176,21 +177,32 @@ def table(rows: list[dict]) -> None:
         print(f"  {step:<12}" + "".join(cells))
 
 
-def sizes_wanted(argv: list[str]) -> list[int]:
-    """``--sizes`` from the command line, else the ladder up to ``BENCH_MAX`` (300,000)."""
-    if "--sizes" in argv:
-        return [int(v) for v in argv[argv.index("--sizes") + 1].split(",")]
-    top = int(os.environ.get("BENCH_MAX", "300000"))
-    return [n for n in SIZES if n <= top]
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The driver's options (``child STEP N`` is the internal form for one step)."""
+    parser = argparse.ArgumentParser(
+        prog="bench_ladder.py", description="The scale ladder: every step at 10k, 100k, "
+        "300k (and with BENCH_MAX=1000000, 1M) customers next to its anchor.")
+    parser.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")],
+                        help="comma-separated customer counts (default: the ladder up to "
+                             "BENCH_MAX, 300000)")
+    parser.add_argument("--only", type=lambda v: set(v.split(",")),
+                        help="comma-separated steps to run (e.g. review,backtest) on stores "
+                             "an earlier run left")
+    args = parser.parse_args(argv)
+    if args.sizes is None:
+        top = int(os.environ.get("BENCH_MAX", "300000"))
+        args.sizes = [n for n in SIZES if n <= top]
+    return args
 
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["child"]:
         CHILDREN[argv[1]](int(argv[2]))
         return
-    only = set(argv[argv.index("--only") + 1].split(",")) if "--only" in argv else None
+    args = parse_args(argv)
+    only = args.only
     rows = []
-    for n in sizes_wanted(argv):
+    for n in args.sizes:
         rows += ladder(n, only)
     table(rows)
     pd.DataFrame(rows).to_csv(OUT / "ladder.csv", index=False)
