@@ -133,6 +133,17 @@ def scope_line(
     return f"**{w['period']}:** {shown} · **{w['scope']}:** {who}"
 
 
+def scope_words(store: Store, team: str | None, lang: str = "en") -> tuple[str, str]:
+    """The team scope ("all teams" / "team North") and the data's last date ("data to
+    2026-11-15"), in ``lang``, for a report's scope line (``team`` already checked)."""
+    latest = store.latest_date()
+    who = (msg("scope.team", lang, team=escape_markdown(team)) if team
+           else msg("scope.all_teams", lang))
+    data_end = (msg("scope.data_end", lang, date=format_date(latest, lang)) if latest is not None
+                else msg("scope.no_data", lang))
+    return who, data_end
+
+
 @uses_store
 def footer(
     store: Store | str,

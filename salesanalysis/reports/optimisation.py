@@ -240,7 +240,7 @@ def weights_check(
     with using_store(store, read_only=True) as st:
         cfg = resolve_scoring_config(config)
         ids = None if opportunity_ids is None else data_fingerprint(
-            pd.DataFrame({"id": sorted(map(str, opportunity_ids))}))
+            pd.Series(opportunity_ids, dtype=str).sort_values(ignore_index=True).to_frame("id"))
         params = {"quarter": quarter, "previous": previous, "config": config_hash(cfg),
                   "opportunities": ids, "max_deals": max_deals}
         return cached(st, "weights_check", params, lambda: _weights_check(

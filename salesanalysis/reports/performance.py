@@ -195,7 +195,6 @@ def performance_table(frame: pd.DataFrame, by: str = "rep", lang: str = "en",
     more = msg("lists.download", lang, total=count, noun=noun_text)
     summary = msg("lists.show_all", lang, total=count, noun=noun_text)
     # the CSV keeps the numbers (Excel sorts and sums them) under the page's headers
-    whole = frame[list(frame.columns)].rename(
-        columns={c: header_text(TITLES.get(c, c), lang) for c in frame.columns})
+    whole = frame.rename(columns={c: header_text(TITLES.get(c, c), lang) for c in frame.columns})
     return Html(f'<p class="sa-note">{html.escape(top)}</p>' + table + rest_of_list(
         whole, by, lambda: style_frame(shown, lang=lang).to_html(), summary, more))

@@ -18,12 +18,11 @@ import pandas as pd
 from salesanalysis.formatting import (
     currency_note,
     format_count,
-    format_date,
     format_money,
     format_percent_value,
 )
 from salesanalysis.reports.deals import SMALL_SAMPLE, WON, closed_between, wilson_interval
-from salesanalysis.reports.frame import escape_markdown
+from salesanalysis.reports.frame import scope_words
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.review_tables import header, rate_text
 from salesanalysis.reports.scorecards import against_team
@@ -198,11 +197,7 @@ def rep_scope_text(store: Store | str, month: str, team: str | None = None,
     """One Markdown line saying what the rep report covers: window, team, data end, currency."""
     first, last = rep_window(store, month)
     team = check_team(store, team)
-    latest = store.latest_date()
-    who = (msg("scope.team", lang, team=escape_markdown(team)) if team
-           else msg("scope.all_teams", lang))
-    data_end = (msg("scope.data_end", lang, date=format_date(latest, lang)) if latest is not None
-                else msg("scope.no_data", lang))
+    who, data_end = scope_words(store, team, lang)
     return msg("rep_performance.scope", lang, first=str(first), last=str(last),
                months=format_count(WINDOW_MONTHS, lang), month=str(parse_month(month)), who=who,
                data_end=data_end, currency=currency_note(store.currency, lang))

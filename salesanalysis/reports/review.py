@@ -23,8 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from salesanalysis.formatting import currency_note, format_date
-from salesanalysis.reports.frame import escape_markdown
+from salesanalysis.formatting import currency_note
+from salesanalysis.reports.frame import scope_words
 from salesanalysis.reports.messages import msg
 from salesanalysis.store import Store, uses_store
 from salesanalysis.store.scope import check_team, month_bounds, parse_month, previous_month
@@ -59,11 +59,7 @@ def scope_text(store: Store | str, month: str, team: str | None = None, lang: st
     """
     month = str(parse_month(month))
     team = check_team(store, team)
-    latest = store.latest_date()
-    who = (msg("scope.team", lang, team=escape_markdown(team)) if team
-           else msg("scope.all_teams", lang))
-    data_end = (msg("scope.data_end", lang, date=format_date(latest, lang)) if latest is not None
-                else msg("scope.no_data", lang))
+    who, data_end = scope_words(store, team, lang)
     return msg("scope.line", lang, month=month, previous=previous_month(month), who=who,
                data_end=data_end, currency=currency_note(store.currency, lang))
 

@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from salesanalysis.formatting import currency_note, format_count, format_date, format_money
-from salesanalysis.reports.frame import escape_markdown
+from salesanalysis.formatting import currency_note, format_count, format_money
+from salesanalysis.reports.frame import escape_markdown, scope_words
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.movement import Movement
 from salesanalysis.store import Store, uses_store
@@ -139,11 +139,7 @@ def weekly_scope_text(store: Store | str, week: str, team: str | None = None,
     week = parse_week(week)
     first, last = week_bounds(week)
     team = check_team(store, team)
-    latest = store.latest_date()
-    who = (msg("scope.team", lang, team=escape_markdown(team)) if team
-           else msg("scope.all_teams", lang))
-    data_end = (msg("scope.data_end", lang, date=format_date(latest, lang)) if latest is not None
-                else msg("scope.no_data", lang))
+    who, data_end = scope_words(store, team, lang)
     return msg("weekly_review.scope", lang, week=week, first=first.isoformat(),
                last=last.isoformat(), who=who, data_end=data_end,
                currency=currency_note(store.currency, lang))

@@ -54,6 +54,8 @@ RUN_DIR_ENV = "SALESANALYSIS_RUN_DIR"
 CACHE_ENV = "SALESANALYSIS_CACHE"
 #: Sub-folder of the run folder holding spooled entries.
 SPOOL = "cache"
+#: Suffix of a spooled value (pickle, zstd-compressed) beside its ``.json`` description.
+PAYLOAD = ".pickle.zst"
 #: Every kind this module stores starts with this (personas' own models are kind ``persona``).
 KIND_PREFIX = "cache:"
 
@@ -146,7 +148,7 @@ def cached(store: Store, kind: str, params: dict[str, Any], compute: Callable[[]
     params : dict
         Everything besides the data that shapes the value (JSON-able; dates as strings).
     compute : callable
-        Computes the value (anything joblib can pickle) when it is not stored.
+        Computes the value (anything pickle can store) when it is not stored.
 
     Returns
     -------
@@ -176,20 +178,25 @@ def _keep(store: Store, kind: str, value: Any, params: dict[str, Any], fingerpri
     """Store ``value`` now (writable store) or spool it for the runner (read-only store)."""
     as_of = params.get("as_of")
     if not _read_only(store):
-        save_model(store, kind, _dumps(value), params, fingerprint, as_of, pickled=True,
-                   version=code_version())
-        store.con.execute(load_sql("cache_prune"),
-                          [kind, key, fingerprint, code_version(), kind])
+        _store_payload(store, kind, _dumps(value), params, fingerprint, as_of, code_version())
         return
     run_dir = os.environ.get(RUN_DIR_ENV)
     if not run_dir:
         return  # a notebook opened by hand: nothing to keep it in, computed each time
     spool = Path(run_dir) / SPOOL
     spool.mkdir(parents=True, exist_ok=True)
-    (spool / f"{key}.pickle.z").write_bytes(_dumps(value))
+    (spool / f"{key}{PAYLOAD}").write_bytes(_dumps(value))
     meta = {"kind": kind, "params": params, "fingerprint": fingerprint, "as_of": as_of,
             "version": code_version()}
     (spool / f"{key}.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
+
+
+def _store_payload(store: Store, kind: str, payload: bytes, params: dict[str, Any],
+                   fingerprint: str, as_of: Any, version: str) -> None:
+    """Store one compressed value, then forget the kind's stale and surplus values."""
+    key = save_model(store, kind, payload, params, fingerprint, as_of, pickled=True,
+                     version=version)
+    store.con.execute(load_sql("cache_prune"), [kind, key, fingerprint, version, kind])
 
 
 def store_spooled(store: Store, run_dir: str | Path) -> int:
@@ -211,11 +218,9 @@ def store_spooled(store: Store, run_dir: str | Path) -> int:
     stored = 0
     for meta_path in sorted(spool.glob("*.json")) if spool.is_dir() else []:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        payload = meta_path.with_suffix(".pickle.z").read_bytes()
-        key = save_model(store, meta["kind"], payload, meta["params"], meta["fingerprint"],
-                         meta["as_of"], pickled=True, version=meta["version"])
-        store.con.execute(load_sql("cache_prune"), [meta["kind"], key, meta["fingerprint"],
-                                                    meta["version"], meta["kind"]])
+        payload = meta_path.with_suffix(PAYLOAD).read_bytes()
+        _store_payload(store, meta["kind"], payload, meta["params"], meta["fingerprint"],
+                       meta["as_of"], meta["version"])
         stored += 1
     return stored
 

@@ -76,7 +76,7 @@ def test_a_read_only_kernel_spools_and_the_runner_stores(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.RUN_DIR_ENV, str(run_dir))
     with Store(path, read_only=True) as ro:
         cached(ro, "personas", {"as_of": date(2026, 9, 30)}, compute)
-    assert compute.calls == 2 and len(list((run_dir / "cache").glob("*.pickle.z"))) == 1
+    assert compute.calls == 2 and len(list((run_dir / "cache").glob(f"*{cache.PAYLOAD}"))) == 1
     with Store(path) as rw:
         assert _cached_kinds(rw) == []
         assert store_spooled(rw, run_dir) == 1
