@@ -16,7 +16,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
+from salesanalysis.intake.engine import arrow_text
 from salesanalysis.intake.flags import FLAG_COLUMNS, TOUCHPOINTS_UNRECORDED, empty_flags
 from salesanalysis.intake.headers import header_parts, normalise_header
 from salesanalysis.intake.units import blank_mask
@@ -74,7 +76,9 @@ def stated_count_flags(store: Store, raw: pd.DataFrame, stated: Mapping[str, str
                                      np.nan)[codes], index=text.index)
         whole = number.notna() & (number >= 0) & (number % 1 == 0)
         ids = customers["customer_id"].astype("string")
-        have = ids.map(recorded).fillna(0).astype(int)
+        at = pc.index_in(arrow_text(ids), value_set=arrow_text(recorded.index.to_series()))
+        have = pd.Series(np.append(recorded.to_numpy(dtype=np.int64), 0)[  # 0 when none
+            at.fill_null(-1).to_numpy(zero_copy_only=False)], index=ids.index)
         short = given & whole & (number > have)
         bad = given & ~whole
         detail = pd.Series("", index=customers.index, dtype="string")

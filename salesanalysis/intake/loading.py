@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from salesanalysis.intake.flags import RECORD_FLAGS, empty_flags
@@ -139,12 +140,22 @@ def load_table(store: Store, batch: Batch, load: TableLoad) -> LoadCounts:
     lines = pd.concat(load.issues or [pd.DataFrame({"row": [], "text": []})], ignore_index=True)
     write_rejected(store, batch, lines)
     rejected = lines["row"].nunique() if len(lines) else 0
-    flagged = flags["record_id"].nunique() if len(flags) else 0
+    flagged, per_flag = _flag_counts(flags)
     record_batch(store, batch, rows=load.rows_read, loaded=load.loaded, rejected=rejected,
                  flagged=flagged)
-    per_flag = flags.groupby("flag")["record_id"].nunique() if len(flags) else pd.Series()
     return LoadCounts(load.rows_read, load.loaded, rejected, flagged, unchanged, load.skipped,
-                      {str(f): int(n) for f, n in per_flag.items()})
+                      per_flag)
+
+
+def _flag_counts(flags: pd.DataFrame) -> tuple[int, dict[str, int]]:
+    """Distinct flagged records, and per flag (by name), counted on integer codes."""
+    ids, _ = pd.factorize(flags["record_id"])  # -1: a missing id, not counted
+    kinds, names = pd.factorize(flags["flag"])
+    known, width = (ids >= 0) & (kinds >= 0), int(ids.max(initial=0)) + 1
+    pairs = np.unique(kinds[known].astype(np.int64) * width + ids[known])  # (flag, record)
+    per_kind = np.bincount(pairs // width, minlength=len(names))
+    order = np.argsort(np.asarray(names, dtype=str))  # by flag name, as a groupby sorts
+    return len(np.unique(ids[ids >= 0])), {str(names[k]): int(per_kind[k]) for k in order}
 
 
 def load_attributes(store: Store, batch: Batch, wide: pd.DataFrame,

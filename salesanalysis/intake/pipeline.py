@@ -321,6 +321,8 @@ class _Run:
             self._count(unit.table.label, table, load_table(self.store, batch, load))
             if table == first and unit.plan.unplaced:
                 self._custom_attributes(unit, batch, load.written[0][0])
+            load.written, load.flags = [], []  # written: the store (same transaction) knows
+            self.staged.pop(table, None)  # the rows now, so later files look them up there
 
     def _count(self, label: str, table: str, counts: LoadCounts) -> None:
         self.counts.append((label, table, counts.rows_read, counts.loaded, counts.rejected,

@@ -342,11 +342,11 @@ def _parse_csv(path: Path, body: bytes, delimiter: str) -> tuple[pd.DataFrame, p
     return frame, issues
 
 
-def _utf8_body(path: Path, data: bytes, encoding: str) -> bytes:
-    """The file as UTF-8 bytes: as is when it is UTF-8 (checked block by block, never
-    decoded whole), else decoded and encoded again."""
+def _utf8_body(path: Path, data: bytes, encoding: str, checked: bool = False) -> bytes:
+    """The file as UTF-8 bytes: as is when it is UTF-8 (checked by Arrow, unless ``checked``:
+    the detection did), else decoded and encoded again."""
     try:
-        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") and is_utf8(data):
+        if codecs.lookup(encoding).name in ("utf-8", "utf-8-sig") and (checked or is_utf8(data)):
             return data
         return data.decode(encoding, errors="strict").encode("utf-8")
     except (UnicodeDecodeError, LookupError) as exc:
@@ -355,11 +355,12 @@ def _utf8_body(path: Path, data: bytes, encoding: str) -> bytes:
 
 
 def _read_csv(path: Path, data: bytes, file_hash: str, encoding: str | None) -> SourceTable:
+    detected = encoding is None
     try:
         encoding = encoding or detect_encoding(data)
     except IntakeError as exc:
         raise IntakeError(f"{path}: {exc}") from exc
-    body = _utf8_body(path, data, encoding)
+    body = _utf8_body(path, data, encoding, checked=detected and encoding == "utf-8")
     sample = body[:4 * _DELIMITER_SAMPLE].decode("utf-8-sig", errors="ignore")
     delimiter = detect_delimiter(sample[:_DELIMITER_SAMPLE])
     frame, issues = _parse_csv(path, body, delimiter)

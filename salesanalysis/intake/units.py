@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
+
+from salesanalysis.intake.engine import arrow_text, text_series
 
 #: Suffix -> multiplier (matched case-insensitively after the number).
 MULTIPLIERS: dict[str, float] = {
@@ -58,9 +61,12 @@ UNIT_NAMES: dict[str, float] = {
 }
 
 _CURRENCY = r"(?i)(?:rmb|cny|usd|eur|gbp|[¥￥$€£])"
-_NUMBER = r"(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)"
+#: Python's ``\s`` spelled out (the characters ``str.isspace`` knows), so that Arrow's RE2
+#: runs the patterns with Python's meaning (RE2's ``\s`` is ASCII only).
+_SPACE = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+_NUMBER = r"(?P<num>[+-]?(?:\p{Nd}{1,3}(?:,\p{Nd}{3})+|\p{Nd}+)(?:\.\p{Nd}+)?|[+-]?\.\p{Nd}+)"
 _SUFFIX = "|".join(sorted((k for k in MULTIPLIERS), key=len, reverse=True))
-_PATTERN = rf"^{_NUMBER}\s*(?P<suffix>{_SUFFIX})?$"
+_PATTERN = rf"^{_NUMBER}{_SPACE}*(?P<suffix>{_SUFFIX})?$"
 
 #: Date formats tried in order on text (a mapping's formats for a column come first).
 DEFAULT_DATE_FORMATS: tuple[str, ...] = (
@@ -127,13 +133,14 @@ def parse_number(values: pd.Series, unit: float = 1.0) -> tuple[pd.Series, pd.Se
         return parsed, pd.Series(False, index=values.index)
     blank = blank_mask(values)
     text = values.astype("string").str.strip()
-    text = text.str.replace(_CURRENCY, "", regex=True).str.replace(r"\s+", "", regex=True)
+    text = text.str.replace(_CURRENCY, "", regex=True).str.replace(f"{_SPACE}+", "", regex=True)
     negative = text.str.match(r"^\(.*\)$").fillna(False).astype(bool)
     text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.lower()
-    parts = text.str.extract(_PATTERN)
-    number = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce")
+    parts = pc.extract_regex(arrow_text(text), _PATTERN)  # RE2: \p{Nd} is Python's \d
+    num = text_series(pc.struct_field(parts, "num"), text.index)
+    number = pd.to_numeric(num.str.replace(",", "", regex=False), errors="coerce")
     number = number.astype("float64")
-    suffix = parts["suffix"]
+    suffix = text_series(pc.struct_field(parts, "suffix"), text.index)
     factor = suffix.map(MULTIPLIERS).astype("float64").fillna(unit).to_numpy()
     parsed = pd.Series(number.to_numpy() * factor, index=values.index)
     parsed = parsed.where(~negative.to_numpy(), -parsed)

@@ -186,3 +186,22 @@ def test_unreadable_and_unknown_files(tmp_path, store):
     odd = write(tmp_path / "odd.csv", ["foo,bar", "1,2"])
     with pytest.raises(IntakeError, match="columns are: foo, bar"):
         import_files(store, [odd])
+
+
+def test_later_files_of_one_import_see_the_rows_of_earlier_ones(tmp_path, store):
+    reps = write(tmp_path / "reps.csv", ["rep_id,name", "R1,Wang Li"])
+    first = write(tmp_path / "a_customers.csv", ["customer_id,name,owner_rep_id",
+                                                 "C1,Acme Corp,Wang Li"])
+    second = write(tmp_path / "b_customers.csv", ["customer_id,name", "C2,ACME Ltd"])
+    inter = write(tmp_path / "interactions.csv", [
+        "interaction_id,customer_id,date,channel", "I1,C1,2024-01-02,call",
+        "I2,C2,2024-01-03,call", "I3,C9,2024-01-04,call"])
+    summary = import_files(store, [inter, second, first, reps], rejected_dir=tmp_path / "rej")
+    assert store.table("customers")["owner_rep_id"].fillna("-").tolist() == ["R1", "-"]
+    flags = store.table("flagged_rows")
+    sus = flags[flags["flag"] == "suspected_duplicate"].set_index("record_id")["detail"]
+    assert sus.to_dict() == {"C1": "same company as ACME Ltd (C2)"}  # b_ loaded first
+    assert store.table("interactions")["interaction_id"].tolist() == ["I1", "I2"]
+    reasons = store.table("rejected_rows")["reasons"].tolist()
+    assert len(reasons) == 1 and "no such customer in the store or this import" in reasons[0]
+    assert summary.tables.set_index("file").loc["interactions.csv", "rejected"] == 1

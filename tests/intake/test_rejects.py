@@ -7,7 +7,12 @@ from pathlib import Path
 import pandas as pd
 
 from salesanalysis.intake.readers import SourceTable
-from salesanalysis.intake.rejects import reason_lines, write_rejected_files
+from salesanalysis.intake.rejects import (
+    joined_lines,
+    reason_lines,
+    reasons_by_row,
+    write_rejected_files,
+)
 
 
 def test_reason_lines_name_header_column_and_value():
@@ -27,3 +32,19 @@ def test_rejected_file_per_source_with_reasons_last(tmp_path):
     assert [p.name for p in paths] == ["c.rejected.csv"]
     back = pd.read_csv(paths[0], dtype=str, encoding="utf-8-sig")
     assert back.values.tolist() == [["2", "x\ny"]]
+
+
+def test_reasons_by_row_join_each_rows_distinct_lines_in_order():
+    lines = pd.DataFrame({"row": [5, 3, 5, 3, 5, 9, 5],
+                          "text": ["b1", "a1", "b2", "a1", "b3", "c1", "b1"]})
+    joined = reasons_by_row(lines)
+    assert joined.index.tolist() == [3, 5, 9]
+    assert joined.tolist() == ["a1", "b1\nb2\nb3", "c1"]
+    assert reasons_by_row(lines.iloc[:0]).empty
+
+
+def test_joined_lines_match_a_groupby_join():
+    rows = [4, 2, 4, 4, 7, 2, 1]
+    texts = pd.Series(["w", "x", "y", "z", "v", "u", "t"], dtype="string")
+    expected = pd.DataFrame({"row": rows, "text": texts}).groupby("row")["text"].agg("\n".join)
+    assert joined_lines(rows, texts).to_dict() == expected.to_dict()

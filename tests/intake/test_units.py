@@ -25,3 +25,13 @@ def test_dates_with_mapping_formats_and_excel_values():
     assert bad.tolist() == [False, False, True]
     serial, bad = parse_date(pd.Series([45292.0, None]))
     assert str(serial[0].date()) == "2024-01-01" and not bad.any()
+
+
+def test_numbers_with_any_whitespace_and_non_ascii_digits_as_python_reads_them():
+    # whitespace is Python's (ideographic space, vertical tab, no-break space), not only ASCII
+    values, bad = parse_number(pd.Series(["12\u3000万", "3\x0bk", "1\xa0200", "  7 万元 ",
+                                          "(3)\n", "1,234,567.89", "1,23", "1e5", "3²"]))
+    assert values[:6].tolist() == [120000, 3000, 1200, 70000, -3, 1234567.89]
+    assert bad.tolist() == [False] * 6 + [True, True, True]
+    arabic, bad = parse_number(pd.Series(["٣٤", "１２", "12万"], dtype=object))
+    assert bad.tolist() == [True, True, False] and arabic[2] == 120000  # digits pandas can't read
