@@ -34,6 +34,15 @@ def default_config_path(name: str) -> Path:
     return Path(str(resources.files("salesanalysis").joinpath("defaults", name)))
 
 
+#: libyaml's safe loader when PyYAML was built with it (several times faster), else PyYAML's.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml_text(text: str) -> Any:
+    """Parse YAML text with the safe loader (libyaml's when available)."""
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+
+
 def read_yaml(path: str | Path) -> Any:
     """Parse a YAML file; a syntax error becomes a :class:`ConfigError` naming file and line."""
     path = Path(path)
@@ -44,7 +53,7 @@ def read_yaml(path: str | Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), "", "not UTF-8 text; save the file as UTF-8") from exc
     try:
-        return yaml.safe_load(text)
+        return load_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

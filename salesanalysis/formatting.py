@@ -55,6 +55,9 @@ def _locale(lang: str) -> str:
 def _array(values: Any) -> tuple[np.ndarray, bool]:
     """(float array, was a scalar)."""
     scalar = np.ndim(values) == 0
+    if scalar and isinstance(values, int | float | np.integer | np.floating) \
+            and not isinstance(values, bool | np.bool_):
+        return np.array([float(values)]), True  # a chart tick: no Series for one number
     arr = pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))),
                         errors="coerce").to_numpy(dtype=float, na_value=np.nan)  # fmt: skip
     return arr, scalar
@@ -71,7 +74,9 @@ def _distinct(keys: np.ndarray, render, missing: str) -> np.ndarray:
     """Render each distinct non-NaN key once; NaN becomes ``missing``."""
     out = np.full(len(keys), missing, dtype=object)
     ok = ~np.isnan(keys)
-    if ok.any():
+    if len(keys) == 1 and ok[0]:
+        out[0] = render(float(keys[0]))
+    elif ok.any():
         codes, uniq = pd.factorize(keys[ok])
         texts = np.array([render(float(u)) for u in uniq], dtype=object)
         out[ok] = texts[codes]

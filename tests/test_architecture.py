@@ -25,8 +25,12 @@ MAX_LINES = 420
 DEFERRED_IMPORTS = {
     "salesanalysis/cli/app.py": {
         "salesanalysis.grading", "salesanalysis.reports.parameters", "salesanalysis.reports.runner",
-        "salesanalysis.models.leaks",
+        "salesanalysis.models.leaks", "salesanalysis.intake.pipeline", "salesanalysis.intake.undo",
+        "salesanalysis.intake.template", "salesanalysis.sample.builder",
+        "salesanalysis.reports.workbooks",
     },
+    "salesanalysis/cli/playbook.py": {"salesanalysis.playbook", "salesanalysis.playbook.workbook",
+                                      "salesanalysis.reports.frame"},
     "salesanalysis/cli/personas.py": {"salesanalysis.personas", "salesanalysis.personas.profiles"},
     "salesanalysis/cli/schedule.py": {"salesanalysis.schedule.runner"},
     "salesanalysis/store/spark.py": {"pyspark.sql"},  # optional extra, only for --engine spark

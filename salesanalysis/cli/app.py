@@ -1,8 +1,9 @@
 """The ``salesanalysis`` command line: thin wrappers that call the package and print results.
 
-The commands that need heavy libraries (``score`` and the leak check after ``import``:
-scikit-learn; ``report``: Papermill and nbconvert) import them when they run, so ``--help``, ``init`` and ``import`` start quickly;
-these are the package's only imports inside functions (``tests/test_architecture.py``).
+Each command imports what only it needs when it runs (``score`` and the leak check after
+``import``: scikit-learn; ``report``: Papermill and nbconvert; ``import`` and ``template``: the
+intake; ``sample``: the generator), so ``--help`` and every command start without the others'
+libraries; these are the package's only imports inside functions (``tests/test_architecture.py``).
 
 Commands: ``init`` (create the store, optionally with sample data and its currency),
 ``sample``, ``import``, ``template``, ``score`` and ``report``. Every command prints what it
@@ -22,11 +23,6 @@ import typer
 
 from salesanalysis.exceptions import ParameterError, SalesAnalysisError
 from salesanalysis.formatting import format_count, format_date
-from salesanalysis.intake.pipeline import import_files
-from salesanalysis.intake.template import write_template
-from salesanalysis.intake.undo import batch_list_text, list_batches, undo_batches
-from salesanalysis.reports.workbooks import export_grades, grade_owners
-from salesanalysis.sample.builder import generate_sample, load_sample, write_sample_csv
 from salesanalysis.store import CANONICAL_TABLES, Store, default_db_path, using_store
 from salesanalysis.store.engines import make_engine, use_engine
 from salesanalysis.vocab import GRADES
@@ -135,6 +131,8 @@ def sample_cmd(
     """Generate realistic, seeded sample data into the store (or CSV files with --out).
 
     A store that already holds data is only overwritten with --replace."""
+    from salesanalysis.sample.builder import generate_sample, write_sample_csv
+
     if out is not None:
         tables = generate_sample(n_customers=customers, months=months, seed=seed, locale=locale)
         for path in write_sample_csv(tables, out):
@@ -149,6 +147,8 @@ def sample_cmd(
 def _load_sample(
     store: Store, *, seed: int, customers: int, months: int, locale: str, replace: bool = False
 ) -> None:
+    from salesanalysis.sample.builder import load_sample
+
     held = {t: store.count(t) for t in ("customers", "opportunities", "interactions")}
     if any(held.values()) and not replace:
         raise ParameterError(
@@ -194,6 +194,11 @@ def import_cmd(
 
     ``--list`` shows the import batches; ``--undo BATCH`` takes one back (restores what it
     overwrote, removes what it added, its rejected and flagged rows included)."""
+    # deferred: the intake loads pandera and the Excel readers (~0.5 s) that `report` and
+    # the schedule never need
+    from salesanalysis.intake.pipeline import import_files
+    from salesanalysis.intake.undo import batch_list_text, list_batches, undo_batches
+
     if list_ or undo:
         if files:
             raise ParameterError("give files to import, or --list / --undo, not both")
@@ -230,6 +235,8 @@ def template(
     out: Annotated[Path, typer.Option(help="Workbook to write.")] = Path("customer_intake_template.xlsx"),
 ) -> None:
     """Write the customer intake workbook (bilingual headers, drop-downs, instructions)."""
+    from salesanalysis.intake.template import write_template
+
     path = write_template(out, lang=lang)
     echo(f"wrote intake template {path}")
 
@@ -244,6 +251,7 @@ def score(
     """Grade customers A/B/C and store the grades with as_of and the config hash."""
     # deferred: grading loads scikit-learn (~1 s), which the other commands do not need
     from salesanalysis.grading import score_store
+    from salesanalysis.reports.workbooks import export_grades, grade_owners
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
         raise ParameterError(f"--out {out}: use a .csv or .xlsx file name")

@@ -19,9 +19,6 @@ import typer
 from salesanalysis.cli.app import app, echo, state
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.formatting import format_count, format_date
-from salesanalysis.playbook import make_plan, plan_rows, save_plan, track_workbook
-from salesanalysis.playbook.workbook import write_plan_workbook
-from salesanalysis.reports.frame import report_language
 from salesanalysis.store import using_store
 
 
@@ -36,6 +33,12 @@ def plan(
     lang: Annotated[str | None, typer.Option(help="Texts and headers: en or zh (default: the store's).")] = None,
 ) -> None:
     """Plan the playbook's actions for every graded customer: owners, working-day due dates."""
+    # deferred: the playbook loads the calendars and workbook libraries; the other commands
+    # (and `report`, which the schedule runs) start without them
+    from salesanalysis.playbook import make_plan, plan_rows, save_plan
+    from salesanalysis.playbook.workbook import write_plan_workbook
+    from salesanalysis.reports.frame import report_language
+
     if out.suffix.lower() != ".xlsx":
         raise ParameterError(f"--out {out}: the plan workbook is a .xlsx file")
     with using_store(state.db) as store:
@@ -72,6 +75,8 @@ def track(
 ) -> None:
     """Read a filled plan workbook back: apply status, done dates, feedback, objections and
     responses once; report conflicts, unknown actions and rejected rows."""
+    from salesanalysis.playbook import track_workbook
+
     with using_store(state.db) as store:
         result = track_workbook(store, file)
     for line in result.lines():

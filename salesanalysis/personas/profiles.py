@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from salesanalysis.membership import isin
+
 #: Columns of :func:`persona_profiles`.
 PROFILE_COLUMNS = (
     "persona_id", "name_en", "name_zh", "size", "share", "jaccard", "verdict", "win_rate",
@@ -176,5 +178,5 @@ def persona_movement(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         "customer_id", ignore_index=True)
     moved.attrs["flows"] = moved.groupby(["persona_before", "persona_after"]).size()
     moved.attrs["compared"] = len(both)
-    moved.attrs["new"] = int((~after["customer_id"].isin(before["customer_id"])).sum())
+    moved.attrs["new"] = int((~isin(after["customer_id"], before["customer_id"])).sum())
     return moved

@@ -23,6 +23,7 @@ from salesanalysis.config import config_hash
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.features import custom_features, customer_features
 from salesanalysis.features.mode import analysis_mode
+from salesanalysis.membership import isin
 from salesanalysis.personas.config import (
     ConcernRules,
     PersonaSettings,
@@ -98,7 +99,7 @@ def load_configs(config: str | Path | None = None, tags: str | Path | None = Non
 def _base(st: Store, day: date, cfg: _Configs, notes: list[str]) -> tuple[pd.DataFrame, ...]:
     feats = customer_features(st, day)
     custom = custom_features(st)
-    custom = custom[custom["customer_id"].isin(feats["customer_id"])]
+    custom = custom[isin(custom["customer_id"], feats["customer_id"])]
     table = add_derived(feats).merge(custom, on="customer_id", how="left")
     fields = {f for r in cfg.tags.tags.values() for f in r.fields} | set(cfg.concerns.fields)
     fields |= {f for r in cfg.concerns.concerns.values() for f in r.fields}

@@ -18,6 +18,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from salesanalysis.membership import isin
 from salesanalysis.personas.config import Condition, TagRule
 from salesanalysis.store import Store
 
@@ -153,9 +154,11 @@ def find_evidence(
         parts.append(_condition_evidence(features, code, rule, notes))
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in EVIDENCE_COLUMNS})
-    out = pd.concat(parts, ignore_index=True).astype(object)
-    out = out[out["customer_id"].isin(features["customer_id"])]
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in EVIDENCE_COLUMNS})
+    # text columns as pandas' Arrow-backed "str": a tenth of the memory of objects, and
+    # a cached result with a million evidence rows loads in a fraction of a second
+    out = pd.concat(parts, ignore_index=True).astype("str")
+    out = out[isin(out["customer_id"], features["customer_id"])]
     order = ["customer_id", "tag", "source_table", "record_id", "field"]
     return out.sort_values(order, kind="stable").reset_index(drop=True)
 
@@ -185,5 +188,5 @@ def tag_matrix(evidence: pd.DataFrame, customer_ids: pd.Series, tags: list[str],
     out = pd.DataFrame({"customer_id": ids.to_numpy()})
     for tag in tags:  # columns, not rows
         carriers = pairs.loc[pairs["tag"] == tag, "customer_id"]
-        out[prefix + tag] = ids.isin(carriers).astype(float)
+        out[prefix + tag] = isin(ids, carriers).astype(float)
     return out

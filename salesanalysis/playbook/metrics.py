@@ -27,6 +27,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from salesanalysis.membership import isin
 from salesanalysis.playbook.config import Playbook, load_playbook
 from salesanalysis.playbook.replan import CANCELLED, DONE, OPEN_STATUSES
 from salesanalysis.store import Store, uses_store
@@ -211,8 +212,8 @@ def customer_execution(frame: pd.DataFrame, deals: pd.DataFrame) -> pd.DataFrame
     d = d[pd.to_datetime(d["closed_date"]) >= pd.to_datetime(d["start"])]
     d = d.assign(cycle=(pd.to_datetime(d["closed_date"]) - pd.to_datetime(d["created_date"])).dt.days)
     won = d[d["outcome"] == WON]
-    per["closed"] = per["customer_id"].isin(d["customer_id"])
-    per["won"] = per["customer_id"].isin(won["customer_id"])
+    per["closed"] = isin(per["customer_id"], d["customer_id"])
+    per["won"] = isin(per["customer_id"], won["customer_id"])
     per["cycle_days"] = per["customer_id"].map(won.groupby("customer_id")["cycle"].median())
     return per
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from salesanalysis.membership import isin
 from salesanalysis.playbook.plan import Plan
 from salesanalysis.store import Store
 from salesanalysis.vocab import ACTION_STATUSES
@@ -79,7 +80,7 @@ def save_plan(store: Store, plan: Plan, now: datetime | None = None) -> SaveSumm
     old = store.table("actions")
     ours = set(store.read("plan_ids")["plan_id"])
     current = old.set_index("action_id")
-    found = new["action_id"].isin(current.index).to_numpy()
+    found = isin(new["action_id"], current.index)
     fresh = new[~found]
     insert = pd.DataFrame({
         "action_id": fresh["action_id"], "plan_id": plan.plan_id,
@@ -104,7 +105,7 @@ def save_plan(store: Store, plan: Plan, now: datetime | None = None) -> SaveSumm
     update_rows["updated_from"] = f"plan:{plan.plan_id}"
     # open actions of our earlier plans for these customers that the new plan dropped
     gone = old[old["plan_id"].isin(ours - {plan.plan_id}) & old["status"].isin(OPEN_STATUSES)
-               & old["customer_id"].isin(new["customer_id"]) & ~old["action_id"].isin(new["action_id"])
+               & isin(old["customer_id"], new["customer_id"]) & ~isin(old["action_id"], new["action_id"])
                & (pd.to_datetime(old["due_date"]) >= pd.Timestamp(plan.start_date))].copy()
     gone["status"] = CANCELLED
     gone["updated_at"] = stamp

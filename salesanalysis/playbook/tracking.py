@@ -37,6 +37,7 @@ from salesanalysis.intake.readers import SourceTable, read_source
 from salesanalysis.intake.rejects import reason_lines, rejected_records, source_file
 from salesanalysis.intake.units import blank_mask, parse_date
 from salesanalysis.intake.validation import duplicate_keys, empty_issues, validate_frame
+from salesanalysis.membership import isin
 from salesanalysis.playbook.replan import CANCELLED, DONE, IN_PROGRESS, PLANNED
 from salesanalysis.playbook.workbook import HEADERS, SHEET, TRACKED, fingerprint, header_map
 from salesanalysis.store import Store
@@ -208,13 +209,13 @@ def track_workbook(store: Store, path: str | Path, now: datetime | None = None) 
     stamp = pd.Timestamp(now or datetime.now(UTC).replace(tzinfo=None))
     current = store.table("actions").set_index("action_id")
     ok = frame[~frame.index.isin(issues["row"])]
-    unknown = ok[~ok["action_id"].isin(current.index)]
+    unknown = ok[~isin(ok["action_id"], current.index)]
     if len(unknown):
         issues = pd.concat([issues, pd.DataFrame({
             "row": unknown.index, "column": "action_id", "value": unknown["action_id"].to_numpy(),
             "reason": "unknown action: not in the store (from another store, or a deleted plan); "
                       "check the id or re-plan"})], ignore_index=True)
-    known = ok[ok["action_id"].isin(current.index)]
+    known = ok[isin(ok["action_id"], current.index)]
     before = current.loc[known["action_id"]].reset_index()
     apply, unchanged, stale, reasons = _conflicts(known.reset_index(drop=True), before,
                                                   source.path.name)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from salesanalysis.exceptions import ParameterError
 from salesanalysis.intake.text_rules import QUANTIFIED_TEXT_COLUMNS, is_quantified
+from salesanalysis.membership import isin
 from salesanalysis.store import CANONICAL_TABLES, Store, uses_store
 from salesanalysis.store.scope import UNKNOWN, check_team
 
@@ -115,7 +116,7 @@ def _rows_in_scope(store: Store, table: str, team: str | None) -> pd.DataFrame:
         return reps[reps["team"] == team]
     if "customer_id" in store.columns(table):
         rows = store.table(table)
-        return rows[rows["customer_id"].isin(customers_in_scope(store, team)["customer_id"])]
+        return rows[isin(rows["customer_id"], customers_in_scope(store, team)["customer_id"])]
     raise ParameterError(
         f"table {table!r} has no customer_id, so it cannot be filtered by team; "
         "leave team empty for this table"

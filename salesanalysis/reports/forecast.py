@@ -21,6 +21,7 @@ import pandas as pd
 from salesanalysis.exceptions import InsufficientHistoryError
 from salesanalysis.features import DATED, analysis_mode
 from salesanalysis.formatting import format_count, format_date, format_money
+from salesanalysis.membership import isin
 from salesanalysis.models.winprob import WinProbabilityModel
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.pipeline import open_deals_at_month_end
@@ -115,8 +116,8 @@ def _open_deal_forecast(store: Store, month: str | None, team: str | None, rando
             owned = store.read("report_owners")
             ids = store.table("customers")[["customer_id", "owner_rep_id"]].merge(
                 owned, on="owner_rep_id", how="left")
-            open_now = open_now.loc[open_now["customer_id"].isin(
-                ids.loc[ids["team"] == team, "customer_id"])]
+            open_now = open_now.loc[isin(
+                open_now["customer_id"], ids.loc[ids["team"] == team, "customer_id"])]
     else:
         open_now = open_deals_at_month_end(store, month, team)
     # the deal's own rep, else the customer's owner

@@ -30,6 +30,7 @@ from salesanalysis.grading import (
     load_scoring_config,
 )
 from salesanalysis.grading.grader import with_custom_features
+from salesanalysis.membership import isin
 from salesanalysis.models.retention import at_risk_customers
 from salesanalysis.reports.messages import msg, noun
 from salesanalysis.reports.risk_words import risk_reasons
@@ -171,8 +172,8 @@ def _grade_review(store: Store, month: str | None, team: str | None, cfg: Scorin
     )
     keep = info["customer_id"] if team is None else info.loc[info["team"] == team, "customer_id"]
     info = info.drop(columns="team")
-    grades = grades.loc[grades["customer_id"].isin(keep)].reset_index(drop=True)
-    previous = previous.loc[previous["customer_id"].isin(keep)]
+    grades = grades.loc[isin(grades["customer_id"], keep)].reset_index(drop=True)
+    previous = previous.loc[isin(previous["customer_id"], keep)]
 
     now = grades["grade"].value_counts().reindex(GRADES, fill_value=0)
     before = previous["grade"].value_counts().reindex(GRADES, fill_value=0)
@@ -194,7 +195,7 @@ def _grade_review(store: Store, month: str | None, team: str | None, cfg: Scorin
         .head(len(grades) if a_list_size is None else a_list_size)[["customer_id", "name", "owner", "score", "reasons"]]
         .reset_index(drop=True)
     )
-    risk = at_risk_customers(features.loc[features["customer_id"].isin(keep)], grades)
+    risk = at_risk_customers(features.loc[isin(features["customer_id"], keep)], grades)
     risk = risk.merge(info[["customer_id", "owner"]], on="customer_id", how="left")
     risk["reason"] = risk_reasons(risk, features, lang)
     at_risk = risk[["customer_id", "name", "owner", "grade", "value_at_stake", "reason"]]
@@ -203,6 +204,6 @@ def _grade_review(store: Store, month: str | None, team: str | None, cfg: Scorin
         config_hash=str(grades["config_hash"].iloc[0]) if len(grades) else "",
         grades=grades, distribution=distribution, movements=movements.reset_index(drop=True),
         a_list=a_list, at_risk=at_risk.reset_index(drop=True),
-        profiles=grade_profiles(grades, features.loc[features["customer_id"].isin(keep)]),
+        profiles=grade_profiles(grades, features.loc[isin(features["customer_id"], keep)]),
         mode=mode.kind,
     )

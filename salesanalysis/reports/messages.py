@@ -14,8 +14,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
-
+from salesanalysis.config import load_yaml_text
 from salesanalysis.exceptions import ReportError
 
 #: The report languages.
@@ -26,12 +25,12 @@ LANGS = ("en", "zh")
 def catalogue() -> dict[str, Any]:
     """The parsed catalogue (read once): ``messages.yaml`` merged with ``messages/*.yaml``."""
     root = files("salesanalysis.reports")
-    merged: dict[str, Any] = yaml.safe_load(root.joinpath("messages.yaml").read_text(encoding="utf-8"))
+    merged: dict[str, Any] = load_yaml_text(root.joinpath("messages.yaml").read_text(encoding="utf-8"))
     extra = root.joinpath("messages")
     parts = sorted((p for p in extra.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name) \
         if extra.is_dir() else []
     for part in parts:
-        for key, value in (yaml.safe_load(part.read_text(encoding="utf-8")) or {}).items():
+        for key, value in (load_yaml_text(part.read_text(encoding="utf-8")) or {}).items():
             if key in merged:
                 raise ReportError(f"messages/{part.name}: top-level key {key!r} is already defined; "
                                   "give the area its own key")

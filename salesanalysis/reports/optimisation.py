@@ -25,6 +25,7 @@ from salesanalysis.formatting import format_count, format_number, format_percent
 from salesanalysis.grading import backtest_grades
 from salesanalysis.grading.backtest import MAX_DEALS
 from salesanalysis.grading.config import ScoringConfig, resolve_scoring_config
+from salesanalysis.membership import isin
 from salesanalysis.reports.deals import SMALL_SAMPLE, closed_between, wilson_interval, win_rates
 from salesanalysis.reports.frame import Html
 from salesanalysis.reports.messages import catalogue, msg
@@ -255,7 +256,7 @@ def _weights_check(store: Store, quarter: tuple[date, date], previous: tuple[dat
                              max_deals=max_deals, closed_since=min(quarter[0], previous[0]))
     frame = result.frame
     if opportunity_ids is not None:
-        frame = frame.loc[frame["opportunity_id"].isin(opportunity_ids)]
+        frame = frame.loc[isin(frame["opportunity_id"], opportunity_ids)]
     rows = []
     for name, (first, last) in (("this", quarter), ("previous", previous)):
         day = pd.to_datetime(frame["closed_date"])

@@ -32,16 +32,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import nbformat
 import pandas as pd
 import papermill
 from jupyter_client import AsyncKernelManager
-from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
 from salesanalysis.exceptions import ParameterError, ReportError, SalesAnalysisError
 from salesanalysis.reports.attachments import FILES_URL_ENV, files_folder, publish_files, run_folder
-from salesanalysis.reports.frame import finish_page
+from salesanalysis.reports.html_page import notebook_to_html
 from salesanalysis.reports.index import write_index, write_text_atomic
 from salesanalysis.reports.ledger import (
     finish_run,
@@ -332,31 +330,3 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: boo
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}; kernel log at "
             f"{log_path}; the last good report was left untouched"
         ) from exc
-
-
-def notebook_to_html(notebook: str | Path, title: str | None = None) -> str:
-    """Render an executed notebook as self-contained HTML without code cells, prompts or
-    stderr output (warnings stay in the executed ``.ipynb`` beside it).
-
-    Parameters
-    ----------
-    notebook : str or Path
-        An executed notebook.
-    title : str, optional
-        The page title (default from the file name).
-
-    Returns
-    -------
-    str
-        The HTML page.
-    """
-    nb = nbformat.read(str(notebook), as_version=4)
-    for cell in nb.cells:  # warnings are for whoever debugs the executed notebook, not readers
-        if cell.get("outputs"):
-            cell.outputs = [o for o in cell.outputs if o.get("name") != "stderr"]
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    name = title or Path(notebook).stem.removesuffix(".failed").replace("_", " ").capitalize()
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-    return finish_page(body)  # table of contents, language, no remote scripts

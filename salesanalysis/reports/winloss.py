@@ -30,6 +30,7 @@ from salesanalysis.formatting import (
     format_percent_value,
 )
 from salesanalysis.grading import grade_customers
+from salesanalysis.membership import isin
 from salesanalysis.reports.deals import (
     LOST,
     UNDATED_END,
@@ -133,7 +134,7 @@ def investigation_deals(
                                  "attributes; check its name in the mapping")
         rows = rows.loc[rows["value"].astype(str).isin(wanted or rows["value"].astype(str))]
         ids = set(rows["record_id"])
-        deals = deals.loc[deals["customer_id"].isin(ids) | deals["opportunity_id"].isin(ids)]
+        deals = deals.loc[isin(deals["customer_id"], ids) | isin(deals["opportunity_id"], ids)]
     deals = deals.reset_index(drop=True)
     deals.attrs.update(start=first, end=last, team=team,
                        filters={k: v for k, v in chosen.items() if v}, custom=dict(custom or {}))
