@@ -23,26 +23,23 @@ Modules, one concept each, in the order an import uses them:
 - :mod:`~salesanalysis.intake.template`: the Excel intake template.
 """
 
-from salesanalysis.intake.mapping import load_mapping, shipped_mappings
-from salesanalysis.intake.names import match_key, normalise_name
-from salesanalysis.intake.pipeline import import_files
-from salesanalysis.intake.readers import SourceTable, read_source
-from salesanalysis.intake.summary import ImportSummary
-from salesanalysis.intake.template import write_template
-from salesanalysis.intake.text_rules import is_quantified
-from salesanalysis.intake.undo import list_batches, undo_batches
+from salesanalysis.lazy import lazy_exports
 
-__all__ = [
-    "ImportSummary",
-    "SourceTable",
-    "import_files",
-    "is_quantified",
-    "list_batches",
-    "load_mapping",
-    "match_key",
-    "normalise_name",
-    "read_source",
-    "shipped_mappings",
-    "undo_batches",
-    "write_template",
-]
+#: Public name -> its module: imported on first use (:func:`~salesanalysis.lazy.lazy_exports`).
+_EXPORTS = {
+    "ImportSummary": "summary",
+    "SourceTable": "readers",
+    "import_files": "pipeline",
+    "is_quantified": "text_rules",
+    "list_batches": "undo",
+    "load_mapping": "mapping",
+    "match_key": "names",
+    "normalise_name": "names",
+    "read_source": "readers",
+    "shipped_mappings": "mapping",
+    "undo_batches": "undo",
+    "write_template": "template",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

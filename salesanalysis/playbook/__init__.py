@@ -11,49 +11,36 @@ on-time, overdue, objections, strategy effectiveness). Grades, personas and tags
 from the store's tables by SQL; this package imports no grading or personas code.
 """
 
-from salesanalysis.playbook.calendar import WorkingCalendar, read_holiday_file
-from salesanalysis.playbook.config import Playbook, load_playbook
-from salesanalysis.playbook.metrics import (
-    closed_deals,
-    completion_by,
-    customer_execution,
-    effectiveness_cells,
-    execution_frame,
-    objections_by_type,
-    overdue_actions,
-    strategy_effectiveness,
-    winning_responses,
-)
-from salesanalysis.playbook.owners import resolve_owners
-from salesanalysis.playbook.plan import Plan, action_templates, make_plan, plan_actions
-from salesanalysis.playbook.replan import SaveSummary, plan_rows, save_plan
-from salesanalysis.playbook.tracking import TrackResult, read_plan_workbook, track_workbook
-from salesanalysis.playbook.workbook import write_plan_workbook
+from salesanalysis.lazy import lazy_exports
 
-__all__ = [
-    "Plan",
-    "Playbook",
-    "SaveSummary",
-    "TrackResult",
-    "WorkingCalendar",
-    "action_templates",
-    "closed_deals",
-    "completion_by",
-    "customer_execution",
-    "effectiveness_cells",
-    "execution_frame",
-    "load_playbook",
-    "make_plan",
-    "objections_by_type",
-    "overdue_actions",
-    "plan_actions",
-    "plan_rows",
-    "read_holiday_file",
-    "read_plan_workbook",
-    "resolve_owners",
-    "save_plan",
-    "strategy_effectiveness",
-    "track_workbook",
-    "winning_responses",
-    "write_plan_workbook",
-]
+#: Public name -> its module: imported on first use (:func:`~salesanalysis.lazy.lazy_exports`).
+_EXPORTS = {
+    "Plan": "plan",
+    "Playbook": "config",
+    "SaveSummary": "replan",
+    "TrackResult": "tracking",
+    "WorkingCalendar": "calendar",
+    "action_templates": "plan",
+    "closed_deals": "metrics",
+    "completion_by": "metrics",
+    "customer_execution": "metrics",
+    "effectiveness_cells": "metrics",
+    "execution_frame": "metrics",
+    "load_playbook": "config",
+    "make_plan": "plan",
+    "objections_by_type": "metrics",
+    "overdue_actions": "metrics",
+    "plan_actions": "plan",
+    "plan_rows": "replan",
+    "read_holiday_file": "calendar",
+    "read_plan_workbook": "tracking",
+    "resolve_owners": "owners",
+    "save_plan": "replan",
+    "strategy_effectiveness": "metrics",
+    "track_workbook": "tracking",
+    "winning_responses": "metrics",
+    "write_plan_workbook": "workbook",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
