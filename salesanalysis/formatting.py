@@ -58,6 +58,12 @@ def _array(values: Any) -> tuple[np.ndarray, bool]:
     if scalar and isinstance(values, int | float | np.integer | np.floating) \
             and not isinstance(values, bool | np.bool_):
         return np.array([float(values)]), True  # a chart tick: no Series for one number
+    dtype = getattr(values, "dtype", None)
+    if not scalar and dtype is not None and dtype.kind in "iuf" \
+            and not isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return np.asarray(values, dtype=float), False  # numbers already: no objects
+    if not scalar and isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iuf":
+        return pd.Series(values).to_numpy(dtype=float, na_value=np.nan), False  # Int64, Float64
     arr = pd.to_numeric(pd.Series(np.atleast_1d(np.asarray(values, dtype=object))),
                         errors="coerce").to_numpy(dtype=float, na_value=np.nan)  # fmt: skip
     return arr, scalar
