@@ -64,3 +64,30 @@ def isin(values: pd.Series | pd.Index, known: Any) -> np.ndarray:
             known, set | frozenset) else known), dtype=bool)
     found = pc.is_in(left, value_set=pc.unique(right.drop_null()))
     return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def index_of(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarray:
+    """The position in ``known`` of each value of ``values``, -1 where it is not there.
+
+    What ``known.get_indexer(values)`` gives for text ids, through Arrow's ``index_in`` (the
+    first position when ``known`` repeats a value); other kinds go to pandas.
+
+    Examples
+    --------
+    >>> index_of(pd.Series(["C2", "C9", None]), pd.Index(["C1", "C2"])).tolist()
+    [1, -1, -1]
+    """
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    left = _text(values) if isinstance(values.dtype, pd.StringDtype) else None
+    right = _text(known) if left is not None else None
+    if left is None or right is None:
+        index = pd.Index(known)
+        if not index.is_unique:
+            index = index.drop_duplicates(keep="first")
+            positions = pd.Index(known).get_indexer(index)
+            found = index.get_indexer(pd.Index(values))
+            return np.where(found >= 0, positions[found], -1)
+        return index.get_indexer(pd.Index(values))
+    at = pc.index_in(left, value_set=right)
+    return at.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

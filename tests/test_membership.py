@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesanalysis.membership import isin
+from salesanalysis.membership import index_of, isin
 
 
 @pytest.mark.parametrize("known", [
@@ -37,3 +37,13 @@ def test_large_id_set_agrees_with_pandas():
     values = pd.Series([f"C{i}" for i in rng.integers(0, 5_000, 20_000)])
     known = pd.Series([f"C{i}" for i in range(0, 5_000, 3)])
     assert (isin(values, known) == values.isin(known).to_numpy()).all()
+
+
+@pytest.mark.parametrize("known", [pd.Index(["C1", "C2", "C2"]), pd.Series(["C1", "C2", "C2"], dtype=object)])
+def test_index_of_gives_first_positions(known):
+    values = pd.Series(["C2", "C9", None, "C1"])
+    assert index_of(values, known).tolist() == [1, -1, -1, 0]
+
+
+def test_index_of_numbers_as_pandas():
+    assert index_of(pd.Series([3, 1]), pd.Index([1, 2, 3])).tolist() == [2, 0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from salesanalysis.membership import isin
+from salesanalysis.membership import index_of, isin
 
 #: Columns of :func:`persona_profiles`.
 PROFILE_COLUMNS = (
@@ -24,7 +24,9 @@ PROFILE_COLUMNS = (
 def _shares(evidence: pd.DataFrame, labels: pd.Series, what: str) -> pd.DataFrame:
     """Share of each persona's customers carrying each tag (or concern)."""
     pairs = evidence[["customer_id", what]].drop_duplicates()
-    pairs = pairs.assign(persona_id=pairs["customer_id"].map(labels)).dropna(subset=["persona_id"])
+    at = index_of(pairs["customer_id"], labels.index)  # Arrow: map() on str ids is slow
+    persona = np.where(at >= 0, labels.to_numpy(dtype=float, na_value=np.nan)[at], np.nan)
+    pairs = pairs.assign(persona_id=persona).dropna(subset=["persona_id"])
     counts = pairs.groupby(["persona_id", what]).size().rename("n").reset_index()
     sizes = labels.value_counts()
     counts["share"] = counts["n"] / counts["persona_id"].map(sizes)

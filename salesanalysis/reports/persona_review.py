@@ -12,6 +12,7 @@ persona names and industries stay readable.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import textwrap
 from datetime import date
@@ -53,14 +54,28 @@ def persona_result(store: Store | str | Path, as_of: date | str | None = None,
                    k_range: tuple[int, int] | None = None) -> PersonaResult:
     """The personas as of ``as_of`` without writing to the store (a report reads only);
     kept in the store's cache (:func:`~salesanalysis.store.cache.cached`) for the same data,
-    settings and code, so a re-render does not tag and cluster again."""
+    settings and code, so a re-render does not tag and cluster again.
+
+    Its ``evidence`` and ``concerns`` hold one row per customer and tag (``customer_id, tag,
+    tag_group``: what the reports count); every piece of evidence, with its record and
+    matched words, is in :func:`~salesanalysis.personas.discover_personas` and the store's
+    ``tags`` table. At a million customers that is a tenth of the rows to keep and load."""
     lo, hi = k_range if k_range is not None else (None, None)
     settings = load_configs(config, k=k, feature_groups=feature_groups, k_min=lo, k_max=hi)
     params = {"as_of": as_of, "config": settings.hash()}
     with using_store(store, read_only=True) as st:
-        return cached(st, "personas", params, lambda: discover_personas(
+        return cached(st, "personas", params, lambda: _for_reports(discover_personas(
             st, as_of=as_of, config=config, k=k, feature_groups=feature_groups,
-            k_range=k_range, write=False))
+            k_range=k_range, write=False)))
+
+
+def _for_reports(result: PersonaResult) -> PersonaResult:
+    """``result`` with its evidence and concerns reduced to one row per customer and tag."""
+    def pairs(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[["customer_id", "tag", "tag_group"]].drop_duplicates(
+            ["customer_id", "tag"], ignore_index=True)
+    return dataclasses.replace(result, evidence=pairs(result.evidence),
+                               concerns=pairs(result.concerns))
 
 
 def _name(result: PersonaResult, lang: str) -> pd.Series:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from matplotlib.figure import Figure
 
+from salesanalysis.personas import discover_personas
+from salesanalysis.personas.profiles import persona_profiles
 from salesanalysis.reports import persona_review as pr
 from salesanalysis.reports.messages import catalogue
 from salesanalysis.reports.tables import style_frame
@@ -75,3 +77,15 @@ def test_movement_since_last_month(zh_store, result):
     assert "Movement since last month" in text
     assert "changed persona by" in text or "No customer changed persona" in text
     assert moved.attrs["new"] > 0  # customers first contacted since September
+
+
+def test_report_result_keeps_one_row_per_customer_and_tag(zh_store, result):
+    full = discover_personas(zh_store, as_of=result.as_of, write=False)
+    for slim, whole in ((result.evidence, full.evidence), (result.concerns, full.concerns)):
+        assert list(slim.columns) == ["customer_id", "tag", "tag_group"]
+        assert not slim.duplicated(["customer_id", "tag"]).any()
+        assert len(slim) == len(whole.drop_duplicates(["customer_id", "tag"])) < len(whole)
+    args = (result.model.stability_, result.names)
+    same = [persona_profiles(r.assignments, r.features, *args, r.evidence, r.concerns,
+                             r.labels, "zh") for r in (result, full)]
+    assert same[0].equals(same[1])
