@@ -16,12 +16,11 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
-from salesanalysis.intake.engine import arrow_text
 from salesanalysis.intake.flags import FLAG_COLUMNS, TOUCHPOINTS_UNRECORDED, empty_flags
 from salesanalysis.intake.headers import header_parts, normalise_header
 from salesanalysis.intake.units import blank_mask
+from salesanalysis.membership import index_of
 from salesanalysis.store import Store, table_specs
 from salesanalysis.store.writes import table_rows
 
@@ -76,9 +75,9 @@ def stated_count_flags(store: Store, raw: pd.DataFrame, stated: Mapping[str, str
                                      np.nan)[codes], index=text.index)
         whole = number.notna() & (number >= 0) & (number % 1 == 0)
         ids = customers["customer_id"].astype("string")
-        at = pc.index_in(arrow_text(ids), value_set=arrow_text(recorded.index.to_series()))
-        have = pd.Series(np.append(recorded.to_numpy(dtype=np.int64), 0)[  # 0 when none
-            at.fill_null(-1).to_numpy(zero_copy_only=False)], index=ids.index)
+        at = index_of(ids, recorded.index.astype("string"))  # Arrow, not a map() per id
+        have = pd.Series(np.append(recorded.to_numpy(dtype=np.int64), 0)[at],  # -1: none, 0
+                         index=ids.index)
         short = given & whole & (number > have)
         bad = given & ~whole
         detail = pd.Series("", index=customers.index, dtype="string")

@@ -23,7 +23,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from salesanalysis.membership import isin
 
 #: Statements only DuckDB runs, by what they do (the intake's engine-specific SQL).
 DUCKDB_ONLY: dict[str, str] = {
@@ -49,10 +50,7 @@ def text_series(array: pa.Array, index: pd.Index) -> pd.Series:
 
 def is_in(values: pd.Series, known: pd.Series) -> np.ndarray:
     """True where a non-missing value is among ``known`` (compared as text)."""
-    if not len(values):
-        return np.zeros(0, dtype=bool)
-    found = pc.is_in(arrow_text(values), value_set=pc.unique(arrow_text(known).drop_null()))
-    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    return isin(values.astype("string[pyarrow]"), known.astype("string[pyarrow]"))
 
 
 def per_distinct(values: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
