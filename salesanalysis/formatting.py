@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -214,14 +215,20 @@ def format_date(values: Any, lang: str = "en") -> Any:
     return _finish(out, False, _index(values))
 
 
+@lru_cache(maxsize=4096)
+def _tick_text(value: float, lang: str, percent: bool) -> str:
+    """An axis tick's text; matplotlib asks for the same ticks at every layout pass."""
+    return str((format_percent_value if percent else format_money)(value, lang))
+
+
 def money_tick(value: float, _pos: int | None = None, lang: str = "en") -> str:
     """A chart axis tick for money (``matplotlib.ticker.FuncFormatter(money_tick)``)."""
-    return str(format_money(float(value), lang))
+    return _tick_text(float(value), lang, False)
 
 
 def percent_tick(value: float, _pos: int | None = None, lang: str = "en") -> str:
     """A chart axis tick for shares 0-1 (``13%``)."""
-    return str(format_percent_value(float(value), lang))
+    return _tick_text(float(value), lang, True)
 
 
 def currency_note(currency: str | None, lang: str = "en") -> str:

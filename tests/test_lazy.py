@@ -28,3 +28,10 @@ def test_the_review_kernel_imports_neither_the_intake_nor_the_workbook_libraries
             " 'salesanalysis.playbook.tracking') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_report_charts_do_not_load_seaborn():
+    code = ("import sys\nimport salesanalysis.reports.charts, salesanalysis.reports.grading_charts"
+            "\nimport salesanalysis.reports.persona_review\nprint('seaborn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

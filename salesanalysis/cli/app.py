@@ -287,19 +287,32 @@ def report(
     notebooks_dir: Annotated[Path | None, typer.Option(help="Folder of report notebooks.")] = None,
 ) -> None:
     """Render a report notebook with Papermill into reports/<month>/<name>.html."""
-    # deferred: the runner loads Papermill, nbconvert and jsonschema (~1.5 s)
+    from salesanalysis.reports.kernel import prepare_kernel
+    from salesanalysis.reports.ledger import new_run_id
     from salesanalysis.reports.parameters import parse_cli_parameters
-    from salesanalysis.reports.runner import run_report
 
-    result = run_report(
-        name,
-        month=month,
-        parameters=parse_cli_parameters(param or []),
-        db=state.db,
-        reports_dir=reports_dir,
-        notebooks_dir=notebooks_dir,
-        progress=sys.stderr.isatty(),  # a progress bar on a terminal; none in cron logs
-    )
+    parameters = parse_cli_parameters(param or [])
+    run_id = new_run_id()
+    # the kernel starts and loads the notebook's libraries while this process loads the
+    # runner (Papermill, nbconvert and jsonschema, ~1.5 s) and checks the store
+    kernel = prepare_kernel(name, parameters, reports_dir, run_id, notebooks_dir)
+    try:
+        from salesanalysis.reports.runner import run_report
+
+        result = run_report(
+            name,
+            month=month,
+            parameters=parameters,
+            db=state.db,
+            reports_dir=reports_dir,
+            notebooks_dir=notebooks_dir,
+            progress=sys.stderr.isatty(),  # a progress bar on a terminal; none in cron logs
+            run_id=run_id,
+            kernel=kernel,
+        )
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
     echo(f"rendered {name} for {result.period} in {result.seconds:.1f}s")
     echo(str(result.html_path))
 

@@ -1,5 +1,6 @@
-"""Figures of the review and data-quality reports (seaborn on matplotlib), their shared style
-(fonts, colours, axis formatters) and their display in notebooks.
+"""Figures of the review and data-quality reports (matplotlib), their shared style (seaborn's
+"whitegrid" look and "colorblind" colours written out as data, fonts, axis formatters), the
+bar and heatmap drawing they share, and their display in notebooks.
 
 Each ``plot_*`` function takes a frame of :mod:`~salesanalysis.reports.kpis`,
 :mod:`~salesanalysis.reports.pipeline`, :mod:`~salesanalysis.reports.performance` or
@@ -19,10 +20,10 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython import get_ipython
-from matplotlib import font_manager
+from matplotlib import colormaps, font_manager, rc_context
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -39,12 +40,33 @@ from salesanalysis.reports.tables import unknown_in
 from salesanalysis.reports.typeface import CJK_FAMILY
 from salesanalysis.vocab import labels
 
-#: Colours: this month / previous month / accents, colour-blind safe (seaborn "colorblind").
-PALETTE = sns.color_palette("colorblind")
+#: Colours: this month / previous month / accents, colour-blind safe (seaborn's "colorblind"
+#: palette, as RGB).
+PALETTE = tuple(to_rgb(c) for c in (
+    "#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161", "#fbafe4", "#949494",
+    "#ece133", "#56b4e9",
+))  # fmt: skip
 THIS, PREVIOUS, BAD = PALETTE[0], (0.72, 0.72, 0.72), PALETTE[3]
 
-_STYLE = "whitegrid"
-_CONTEXT = "notebook"
+#: The look of every report chart: seaborn 0.13's ``axes_style("whitegrid")`` and
+#: ``plotting_context("notebook")``, written out so a report does not import seaborn (and
+#: scipy.stats through it) for a style. The fonts are set by :func:`styled`.
+STYLE_RC: dict[str, object] = {
+    "figure.facecolor": "white", "axes.facecolor": "white", "axes.labelcolor": ".15",
+    "axes.edgecolor": ".8", "axes.grid": True, "axes.axisbelow": True, "grid.color": ".8",
+    "grid.linestyle": "-", "text.color": ".15", "xtick.color": ".15", "ytick.color": ".15",
+    "xtick.direction": "out", "ytick.direction": "out", "xtick.top": False,
+    "ytick.right": False, "xtick.bottom": False, "ytick.left": False,
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True,
+    "axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6,
+    "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25,
+    "xtick.minor.width": 1, "ytick.minor.width": 1, "xtick.major.size": 6,
+    "ytick.major.size": 6, "xtick.minor.size": 4, "ytick.minor.size": 4, "font.size": 12,
+    "axes.labelsize": 12, "axes.titlesize": 12, "xtick.labelsize": 11, "ytick.labelsize": 11,
+    "legend.fontsize": 11, "legend.title_fontsize": 12,
+}  # fmt: skip
 
 #: Sans-serif fonts in order of preference; matplotlib falls back glyph by glyph, so Latin
 #: text uses DejaVu Sans (shipped with matplotlib) and Chinese text the CJK font shipped with
@@ -73,12 +95,12 @@ def _installed(names: list[str]) -> list[str]:
 
 @contextmanager
 def styled() -> Iterator[None]:
-    """Seaborn style of every report chart, with fonts that can show Chinese text
-    (``with styled(): fig = Figure(...)``)."""
+    """The style of every report chart (:data:`STYLE_RC`), with fonts that can show Chinese
+    text (``with styled(): fig = Figure(...)``)."""
     # an explicit list of families (not the generic "sans-serif"): matplotlib falls back
     # glyph by glyph only across the families named in font.family
-    rc = {"font.family": _installed(SANS_FONTS), "font.sans-serif": _installed(SANS_FONTS)}
-    with sns.axes_style(_STYLE, rc=rc), sns.plotting_context(_CONTEXT):
+    fonts = _installed(SANS_FONTS)
+    with rc_context({**STYLE_RC, "font.family": fonts, "font.sans-serif": fonts}):
         yield
 
 
@@ -91,6 +113,55 @@ def _empty(ax: Axes, message: str) -> None:
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.4")
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def category_bars(ax: Axes, labels: list[str], values: np.ndarray, *, horizontal: bool = False,
+                  color: object = THIS) -> None:
+    """Bars for categories in the given order (the first on the left, or on top), 0.8 wide,
+    without grid lines across the categories."""
+    at = np.arange(len(labels))
+    if horizontal:
+        ax.barh(at, values, height=0.8, color=color)
+        ax.set_yticks(at, labels)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        ax.yaxis.grid(False)
+    else:
+        ax.bar(at, values, width=0.8, color=color)
+        ax.set_xticks(at, labels)
+        ax.set_xlim(-0.5, len(labels) - 0.5)
+        ax.xaxis.grid(False)
+
+
+def _relative_luminance(rgba: np.ndarray) -> np.ndarray:
+    rgb = rgba[..., :3]
+    rgb = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return rgb @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def annotated_heatmap(ax: Axes, values: pd.DataFrame, text: np.ndarray, *, cmap: str = "Blues",
+                      fontsize: float = 8) -> None:
+    """Cells coloured by ``values`` (rows top to bottom, columns left to right), each with its
+    ``text`` in dark or white ink by the cell's luminance; ticks name the rows and columns."""
+    grid = values.to_numpy(dtype=float)
+    colours = colormaps[cmap]
+    top = np.nanmax(grid) if grid.size else 0.0
+    bottom = np.nanmin(grid) if grid.size else 0.0
+    ax.pcolormesh(grid, cmap=colours, vmin=bottom, vmax=top if top > bottom else bottom + 1,
+                  edgecolors="white", linewidth=0.5)
+    shade = colours((grid - bottom) / (top - bottom) if top > bottom else np.zeros_like(grid))
+    ink = np.where(_relative_luminance(shade) > 0.408, ".15", "w")
+    rows, cols = grid.shape
+    for i, j in np.ndindex(rows, cols):  # one label per cell of a small grid
+        if text[i, j]:
+            ax.text(j + 0.5, i + 0.5, text[i, j], ha="center", va="center", color=ink[i, j],
+                    fontsize=fontsize)
+    ax.set_xticks(np.arange(cols) + 0.5, [str(c) for c in values.columns])
+    ax.set_yticks(np.arange(rows) + 0.5, [str(r) for r in values.index])
+    ax.set_xlim(0, cols)
+    ax.set_ylim(rows, 0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
 
 
 def money_axis(lang: str = "en") -> FuncFormatter:
@@ -176,7 +247,7 @@ def plot_pipeline_by_stage(frame: pd.DataFrame, lang: str = "en") -> Figure:
         if frame["n"].sum() == 0:
             _empty(ax, msg("charts.no_open", lang))
         else:
-            sns.barplot(data=frame, x="label", y="amount", color=THIS, ax=ax, order=frame["label"])
+            category_bars(ax, frame["label"].tolist(), frame["amount"].to_numpy(dtype=float))
             top = float(frame["amount"].max()) or 1.0
             for x, (n, amount) in enumerate(zip(frame["n"], frame["amount"], strict=True)):
                 deals = f"{format_count(n, lang)} {noun('deal', int(n), lang)}"
@@ -211,8 +282,8 @@ def plot_funnel(frame: pd.DataFrame, lang: str = "en") -> Figure:
         if frame["reached"].max() == 0:
             _empty(ax, msg("charts.no_created", lang))
         else:
-            sns.barplot(data=frame, y="label", x="reached", color=THIS, ax=ax,
-                        order=frame["label"], orient="h")
+            category_bars(ax, frame["label"].tolist(), frame["reached"].to_numpy(dtype=float),
+                          horizontal=True)
             top = float(frame["reached"].max())
             for y, (reached, share, conv) in enumerate(
                 zip(frame["reached"], frame["share_of_created"], frame["conversion_to_next"],
@@ -307,8 +378,10 @@ def figure_png(fig: Figure) -> bytes:
     """
     buffer = io.BytesIO()
     # a glyph missing from every font is matplotlib's "Glyph ... missing" warning, left
-    # visible (tests turn it into an error)
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    # visible (tests turn it into an error). The whole figure as laid out: every figure here
+    # has constrained layout, which already keeps labels, titles and legends inside it (a
+    # "tight" box would draw each figure twice to crop a margin)
+    fig.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from salesanalysis.formatting import format_count, format_number, format_percent_value
 from salesanalysis.grading.backtest import BacktestResult
 from salesanalysis.grading.suggest import WeightSuggestion
-from salesanalysis.reports.charts import money_axis, percent_axis, styled
+from salesanalysis.reports.charts import PALETTE, money_axis, percent_axis, styled
 from salesanalysis.reports.messages import msg
 from salesanalysis.vocab import DIMENSIONS, GRADES, label
 
@@ -48,7 +47,7 @@ def plot_backtest(result: BacktestResult, lang: str = "en") -> Figure:
     with styled():
         fig = Figure(figsize=(10, 4), dpi=100, layout="constrained")
         ax_rate, ax_rev = fig.subplots(1, 2)
-        colours = sns.color_palette("colorblind", len(table))
+        colours = [PALETTE[i % len(PALETTE)] for i in range(len(table))]
         rates = table["win_rate"].fillna(0.0).to_numpy()
         ax_rate.bar(table["grade"], rates, color=colours)
         for x, (rate, n) in enumerate(zip(rates, table["n"], strict=True)):
@@ -89,7 +88,7 @@ def plot_grade_distribution(grades: pd.DataFrame, lang: str = "en") -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    palette = dict(zip(GRADES, sns.color_palette("colorblind", len(GRADES)), strict=True))
+    palette = dict(zip(GRADES, PALETTE, strict=False))
     with styled():
         fig = Figure(figsize=(9, 4), dpi=100, layout="constrained")
         ax = fig.subplots()
@@ -98,16 +97,20 @@ def plot_grade_distribution(grades: pd.DataFrame, lang: str = "en") -> Figure:
                     transform=ax.transAxes)
             return fig
         data = grades.assign(grade=pd.Categorical(grades["grade"], list(GRADES)))
-        sns.histplot(data=data, x="score", hue="grade", hue_order=list(GRADES),
-                     palette=palette, bins=40, multiple="stack", ax=ax)
+        scores = data["score"].to_numpy(dtype=float)
+        known = ~np.isnan(scores)
+        edges = np.histogram_bin_edges(scores[known], bins=40) if known.any() else 40
+        codes = data["grade"].cat.codes.to_numpy()
+        # stacked bars of 40 bins over all scores, one colour per grade (alpha as seaborn's)
+        ax.hist([scores[known & (codes == i)] for i in range(len(GRADES))], bins=edges,
+                stacked=True, color=[palette[g] for g in GRADES], alpha=0.75,
+                label=list(GRADES))
         counts = data["grade"].value_counts().reindex(list(GRADES), fill_value=0)
         ax.set_title(msg("charts.score_title", lang)
                      + ", ".join(f"{g} {format_count(n, lang)}" for g, n in counts.items()))
         ax.set_xlabel(msg("charts.score_axis", lang))
         ax.set_ylabel(msg("charts.customers_axis", lang))
-        legend = ax.get_legend()
-        if legend is not None:
-            legend.set_title(msg("columns.grade", lang))
+        ax.legend(title=msg("columns.grade", lang))
     return fig
 
 

@@ -16,6 +16,7 @@ schedule reuses these pieces.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -27,6 +28,11 @@ from filelock import FileLock, Timeout
 from salesanalysis.exceptions import ReportError
 from salesanalysis.store import Store, load_sql
 from salesanalysis.vocab import RUN_STATUSES
+
+
+def new_run_id() -> str:
+    """A new run id (12 hex digits), as ``report_runs`` and the run folders name runs."""
+    return uuid.uuid4().hex[:12]
 
 #: The states of a run (vocab ``run_status``), by name.
 RUNNING, SUCCEEDED, FAILED = RUN_STATUSES

@@ -6,13 +6,38 @@ CLI's ``NAME=VALUE`` options are read, and the check of given values against the
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
 from salesanalysis.exceptions import ParameterError, ReportError
+
+
+def notebook_cells(notebook: str | Path) -> list[dict[str, Any]]:
+    """The cells of a notebook file (format 4), each with its ``source`` as one string.
+
+    Read as JSON, not through nbformat (whose schema validation loads jsonschema, about a
+    second): the CLI reads a report's parameters and imports before it loads Papermill.
+
+    Raises
+    ------
+    ReportError
+        A file that is not a notebook of format 4.
+    """
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"{notebook}: not a readable notebook ({exc})") from None
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+        raise ReportError(f"{notebook}: not a notebook of format 4; open it in JupyterLab and "
+                          "save it again")
+    cells = []
+    for cell in nb["cells"]:
+        source = cell.get("source", "")
+        cells.append({**cell, "source": "".join(source) if isinstance(source, list) else source})
+    return cells
 
 
 def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
@@ -36,11 +61,11 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
     ReportError
         When the notebook has no cell tagged ``parameters``.
     """
-    nb = nbformat.read(str(notebook), as_version=4)
-    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    cells = [c for c in notebook_cells(notebook)
+             if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         raise ReportError(f"{notebook}: no cell tagged 'parameters'; tag the first code cell")
-    source = cells[0].source
+    source = cells[0]["source"]
     lines = source.splitlines()
     params: dict[str, dict[str, Any]] = {}
     for node in ast.parse(source).body:

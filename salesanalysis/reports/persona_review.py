@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from salesanalysis.exceptions import ReportError
@@ -35,7 +34,7 @@ from salesanalysis.formatting import (
 from salesanalysis.personas import PersonaResult, assign_at, discover_personas
 from salesanalysis.personas.profiles import persona_matrix, persona_movement, persona_profiles
 from salesanalysis.personas.run import load_configs
-from salesanalysis.reports.charts import figure, styled
+from salesanalysis.reports.charts import annotated_heatmap, figure, styled
 from salesanalysis.reports.frame import Html, section
 from salesanalysis.reports.messages import msg
 from salesanalysis.reports.tables import style_frame
@@ -206,10 +205,11 @@ def plot_matrix(long: pd.DataFrame, result: PersonaResult, by: str, lang: str = 
     with styled():
         fig = figure(min(18, 4.5 + 1.1 * max(3, counts.shape[1])), 1.4 + 0.8 * counts.shape[0])
         ax = fig.subplots()
-        sns.heatmap(counts, ax=ax, annot=text, fmt="", cmap="Blues", cbar=False,
-                    linewidths=0.5, annot_kws={"fontsize": 8})
+        annotated_heatmap(ax, counts, text)
         ax.set_yticklabels(labels, rotation=0)
-        ax.set_xticklabels([str(c) for c in counts.columns], rotation=30, ha="right")
+        names = [str(c) for c in counts.columns]
+        slant = max(map(len, names), default=0) > 3  # industries slant; grades stand upright
+        ax.set_xticklabels(names, rotation=30 if slant else 0, ha="right" if slant else "center")
         ax.set_ylabel(msg("personas.matrix.axis_persona", lang))
         ax.set_xlabel(msg(f"personas.matrix.{by}_axis", lang))
         ax.set_title(msg(f"personas.matrix.{by}", lang))

@@ -26,24 +26,29 @@ import logging
 import os
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import pandas as pd
 import papermill
-from jupyter_client import AsyncKernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from salesanalysis.exceptions import ParameterError, ReportError, SalesAnalysisError
-from salesanalysis.reports.attachments import FILES_URL_ENV, files_folder, publish_files, run_folder
+from salesanalysis.reports.attachments import publish_files, run_folder
 from salesanalysis.reports.html_page import notebook_to_html
 from salesanalysis.reports.index import write_index, write_text_atomic
+from salesanalysis.reports.kernel import (
+    KERNEL_NAME,
+    ReportKernel,
+    kernel_env,
+    start_report_kernel,
+)
 from salesanalysis.reports.ledger import (
     finish_run,
     holding_run,
+    new_run_id,
     output_lock,
     reap_stale_runs,
     record_run,
@@ -57,7 +62,7 @@ from salesanalysis.reports.paths import (
     resolve_cli_path,
 )
 from salesanalysis.store import Store, using_store
-from salesanalysis.store.cache import RUN_DIR_ENV, store_spooled
+from salesanalysis.store.cache import store_spooled
 from salesanalysis.store.scope import (
     check_team,
     latest_complete_month,
@@ -66,9 +71,6 @@ from salesanalysis.store.scope import (
     parse_week,
     period_bounds,
 )
-
-#: Name of the kernel the notebooks run on (installed into the venv by ``make install``).
-KERNEL_NAME = "python3"
 
 #: Folder of the output locks inside the reports folder.
 LOCK_FOLDER = ".locks"
@@ -95,6 +97,7 @@ def run_report(
     progress: bool = False,
     week: str | None = None,
     run_id: str | None = None,
+    kernel: ReportKernel | None = None,
 ) -> ReportResult:
     """Execute report notebook ``name`` for ``month`` and write its HTML.
 
@@ -122,6 +125,12 @@ def run_report(
     run_id : str, optional
         The run's id in ``report_runs`` (default a new random one; the schedule passes its
         own so it can mark a run it had to stop).
+    kernel : ReportKernel, optional
+        A kernel started ahead for this run (:func:`~salesanalysis.reports.kernel.prepare_kernel`,
+        by the CLI before it loads Papermill); by default one is started as soon as the
+        parameters are checked. Either way it is shut down when the run ends; one that no
+        longer fits the run (e.g. a store without dates renders the data-gaps page) is
+        replaced.
 
     Returns
     -------
@@ -154,7 +163,23 @@ def run_report(
         raise ParameterError(f"{name} has no week parameter; give it a month (YYYY-MM)")
     weekly = bool(week) or ("week" in declared and "month" not in declared)
 
-    run_id = run_id or uuid.uuid4().hex[:12]
+    run_id = run_id or new_run_id()
+    # the kernel starts (and loads the notebook's libraries) while the store is checked
+    kernel = kernel or start_report_kernel(notebook, kernel_env(Path(reports_dir), run_id, name,
+                                                                params))
+    try:
+        return _checked_run(name, notebook, declared, params, month=month, week=week,
+                            weekly=weekly, reports=reports, db=db, run_id=run_id,
+                            reports_dir=Path(reports_dir), progress=progress, kernel=kernel)
+    finally:
+        kernel.shutdown()
+
+
+def _checked_run(name: str, notebook: Path, declared: dict[str, Any], params: dict[str, Any], *,
+                 month: str | None, week: str | None, weekly: bool, reports: dict[str, Path],
+                 db: str | Path | None, run_id: str, reports_dir: Path, progress: bool,
+                 kernel: ReportKernel) -> ReportResult:
+    """The run once its parameters are checked: the period from the store, then the render."""
     with using_store(db) as store:
         db_path = store.path.resolve()
         reap_stale_runs(store, db_path)
@@ -178,7 +203,8 @@ def run_report(
             record_run(store, run_id, name, period,
                        json.dumps(params, sort_keys=True, default=str))
         return _render(name, notebook, declared, params, period=period, run_id=run_id,
-                       db_path=db_path, reports_dir=Path(reports_dir), progress=progress)
+                       db_path=db_path, reports_dir=reports_dir, progress=progress,
+                       kernel=kernel)
 
 
 #: The folder and period of reports rendered on a store without dates (a cross-sectional export).
@@ -220,7 +246,7 @@ def _check_period(store: Store, period: str) -> None:
 
 def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[str, Any], *,
             period: str, run_id: str, db_path: Path, reports_dir: Path,
-            progress: bool) -> ReportResult:
+            progress: bool, kernel: ReportKernel) -> ReportResult:
     """Execute one recorded run into its own notebook, then swap the outputs in under lock."""
     if "db" in declared:
         params.setdefault("db", str(db_path))
@@ -244,10 +270,13 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
 
     # the run's own folder: cache entries the kernel computed and the files beside the page
     run_dir = run_folder(reports_dir.resolve(), run_id)
-    kernel_env = {RUN_DIR_ENV: str(run_dir), FILES_URL_ENV: f"{files_folder(stem)}/"}
+    env = kernel_env(reports_dir, run_id, name, params)
     started = time.perf_counter()
     try:
-        _execute(notebook, running, params, progress=progress, env=kernel_env)
+        if not kernel.serves(notebook, project_root(notebook.parent), env):
+            kernel.shutdown()  # started for another notebook or scope
+            kernel = start_report_kernel(notebook, env)
+        _execute(notebook, running, params, progress=progress, kernel=kernel)
         body = notebook_to_html(running, f"{name.replace('_', ' ').capitalize()} {period}")
         with output_lock(html_path, reports_dir / LOCK_FOLDER):
             write_text_atomic(html_path, body)
@@ -273,51 +302,26 @@ def _render(name: str, notebook: Path, declared: dict[str, Any], params: dict[st
     return ReportResult(name, period, html_path, executed, seconds)
 
 
-class LoggedKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel writes its own stderr (start-up warnings, shutdown
-    notices) to :attr:`kernel_stderr` instead of the user's terminal."""
-
-    #: Where the kernel's stderr goes (set on a subclass by :func:`_logged_kernel_manager`;
-    #: not ``log``, which is the manager's own logger).
-    kernel_stderr: TextIO | None = None
-    #: Variables added to the kernel's environment (this run's folder).
-    kernel_env: dict[str, str] = {}
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        if self.kernel_stderr is not None:
-            kw.setdefault("stderr", self.kernel_stderr)
-        kw["env"] = {**(kw.get("env") or os.environ), **self.kernel_env}
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-
-
-def _logged_kernel_manager(log: TextIO, env: dict[str, str]) -> type[LoggedKernelManager]:
-    """A :class:`LoggedKernelManager` class writing to ``log`` and adding ``env`` to the
-    kernel's environment (Papermill takes a class, not an instance)."""
-    return type("LoggedKernelManager", (LoggedKernelManager,),
-                {"kernel_stderr": log, "kernel_env": dict(env)})
-
-
 def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: bool,
-             env: dict[str, str] | None = None) -> None:
-    log_path = output.with_suffix(".kernel.log")
+             kernel: ReportKernel) -> None:
     # Papermill's own parameter inspection cannot read `x: str | None = ...` lines and warns
     # about them; parameters were already checked by check_parameters, so keep it quiet.
     logging.getLogger("papermill").setLevel(logging.ERROR)
     try:
-        with log_path.open("w", encoding="utf-8") as log:
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=params,
-                kernel_name=KERNEL_NAME,
-                cwd=str(project_root(notebook.parent)),
-                progress_bar=progress,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                kernel_manager_class=_logged_kernel_manager(log, env or {}),
-            )
-        log_path.unlink(missing_ok=True)
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=params,
+            kernel_name=KERNEL_NAME,
+            cwd=str(kernel.cwd),
+            progress_bar=progress,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            km=kernel.manager,
+        )
+        kernel.shutdown()  # before the runner writes to the store the kernel read
     except PapermillExecutionError as exc:
+        kernel.shutdown()
         evalue = str(exc.evalue).strip().splitlines()
         raise ReportError(
             f"{notebook.name} failed in cell {exc.cell_index} (execution {exc.exec_count}): "
@@ -325,6 +329,8 @@ def _execute(notebook: Path, output: Path, params: dict[str, Any], progress: boo
             "the last good report was left untouched"
         ) from None
     except Exception as exc:  # kernel died, missing kernel, unreadable notebook
+        log_path = output.with_suffix(".kernel.log")
+        kernel.shutdown(keep_log=log_path)  # its last words are in the log before it is kept
         raise ReportError(
             f"{notebook.name} could not run: {type(exc).__name__}: "
             f"{str(exc).strip().splitlines()[0] if str(exc).strip() else ''}; kernel log at "

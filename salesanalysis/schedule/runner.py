@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +36,7 @@ from salesanalysis.reports.ledger import (
     SUCCEEDED,
     finish_run,
     get_run,
+    new_run_id,
     output_lock,
     run_lock_dir,
 )
@@ -194,7 +194,7 @@ def _render_with_retries(candidate: Candidate, parameters: dict, kind: str, time
                          say: Callable[[str], None]) -> Outcome:
     started = time.perf_counter()
     for attempt in range(1, retries + 2):
-        run_id = uuid.uuid4().hex[:12]
+        run_id = new_run_id()
         job = {"report": candidate.report, "period_kind": kind, "period": candidate.period,
                "parameters": parameters, "db": str(db_path), "reports_dir": str(reports),
                "notebooks_dir": str(notebooks_dir) if notebooks_dir else None,
