@@ -8,10 +8,14 @@ Two cases, both at ``rows`` rows (default 1,000,000):
   are derived from names, with broken values, exact and suspected duplicate names and vague
   needs planted. Anchor, measured in the same run: DuckDB's own ``read_csv`` + ``INSERT`` of
   the same file into a plain table. Target: within 4x of the anchor, under 1.5 GB peak RSS.
+  Second anchor, the **engine floor** (``intake_floor.py``): the import's own writes (three
+  tables, the undo records, flags, rejected rows) in DuckDB SQL alone, with the schema's keys
+  and without them; what an intake written entirely in SQL could reach.
 
 Run: ``.venv/bin/python benchmarks/bench_intake.py [rows] [case]``, case one of ``all`` (the
 default: every case, each in a child process, then the ratio), ``interactions``,
-``customers``, ``anchor``, ``compare`` (anchor then customers on the CSV ``all`` wrote).
+``customers``, ``anchor``, ``floor``, ``floor_nokeys``, ``compare`` (the anchors, then the
+customers case, on the CSV ``all`` wrote).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+from intake_floor import engine_floor
 
 from salesanalysis.intake import import_files
 from salesanalysis.store import Store
@@ -220,6 +225,17 @@ def run_anchor(rows: int) -> None:
     print(f"PEAK_MB {peak_mb():.0f}")
 
 
+def run_floor(rows: int, keys: bool = True) -> None:
+    """The engine floor: the import's writes in DuckDB SQL alone (``intake_floor``)."""
+    seconds, counts = engine_floor(_customer_csv(rows), OUT / "bench_intake_floor.duckdb", keys)
+    cpu = cpu_s()
+    print(f"engine floor ({'schema keys' if keys else 'no keys'}): {seconds:.1f}s, "
+          + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
+    print(f"SECONDS {seconds:.3f}")
+    print(f"CPU {cpu:.3f}")
+    print(f"PEAK_MB {peak_mb():.0f}")
+
+
 def _child(rows: int, case: str) -> tuple[float, float, float]:
     """Run a case in a child process; echo its output; return (seconds, CPU s, peak MB)."""
     out = subprocess.run([sys.executable, __file__, str(rows), case], check=True,
@@ -250,18 +266,24 @@ def run_all(rows: int) -> None:
 def run_compare(rows: int) -> None:
     """The customer import against its anchor, each in a child process (the CSV exists)."""
     anchor_s, anchor_cpu, anchor_mb = _child(rows, "anchor")
+    floors = {"engine floor, schema keys": _child(rows, "floor"),
+              "engine floor, no keys": _child(rows, "floor_nokeys")}
     seconds, cpu, mb = _child(rows, "customers")
     ratio = seconds / anchor_s
-    print(f"{'measure':<34}{'wall':>9}{'CPU':>9}{'peak RSS':>12}")
-    print(f"{'customers import, validated':<34}{seconds:8.1f}s{cpu:8.1f}s{mb:9,.0f} MB")
+    print(f"{'measure':<34}{'wall':>9}{'CPU':>9}{'peak RSS':>12}{'x anchor':>10}")
+    print(f"{'customers import, validated':<34}{seconds:8.1f}s{cpu:8.1f}s{mb:9,.0f} MB"
+          f"{ratio:9.1f}x")
     print(f"{'anchor: DuckDB read_csv + INSERT':<34}{anchor_s:8.1f}s{anchor_cpu:8.1f}s"
-          f"{anchor_mb:9,.0f} MB")
+          f"{anchor_mb:9,.0f} MB{1:9.1f}x")
+    for label, (f_s, f_cpu, f_mb) in floors.items():  # what an all-SQL intake could reach
+        print(f"{label:<34}{f_s:8.1f}s{f_cpu:8.1f}s{f_mb:9,.0f} MB{f_s / anchor_s:9.1f}x")
     print(f"ratio {ratio:.1f}x (target <= {RATIO_TARGET:g}x: {'OK' if ratio <= RATIO_TARGET else 'OVER'}); "
           f"peak {mb:,.0f} MB (target < {RSS_TARGET_MB:,} MB: "
           f"{'OK' if mb < RSS_TARGET_MB else 'OVER'})")
 
 
 CASES = {"interactions": run_interactions, "customers": run_customers, "anchor": run_anchor,
+         "floor": run_floor, "floor_nokeys": lambda rows: run_floor(rows, keys=False),
          "compare": run_compare, "all": run_all}
 
 
